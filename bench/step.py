@@ -1,7 +1,7 @@
 """Time one CMVAE training step (forward, backward, Adam) on PolyMNIST shapes.
 
 For the CPU-default and the published ("paper") architecture, with the modality networks run as batched
-(vmapped) calls and as the reference Python loop over modalities. Prints one line per setting and, as
+(vmapped) calls, one call per network, and as the reference Python loop of M + M^2 small calls. Prints one line per setting and, as
 its last line, one JSON object with samples/second (`*_sps`) and the FLOPs of a step.
 
     python bench/step.py                     # batch 128, all four settings
@@ -13,11 +13,18 @@ from torch.utils.flop_counter import FlopCounterMode
 from cmvae.model import CMVAE, CMVAEConfig
 
 
-def use_loop(model:CMVAE, loop:bool):
-    "Run encoders and decoders as the per-modality reference loop (`loop`) or batched."
+MODES = ('batched', 'per_modality', 'loop')
+
+def set_mode(model:CMVAE, mode:str):
+    """How the modality networks run. `batched`: one vmapped call for the M encoders and one for all M^2
+    reconstructions. `per_modality`: one call per network (M encoder calls of B items, M decoder calls of M*B).
+    `loop`: the reference, M encoder calls and M^2 decoder calls of B items each."""
     for nets in (model.encoders, model.decoders):
-        if loop: nets.forward = nets.forward_loop   # the instance attribute shadows the batched forward
-        else: nets.__dict__.pop("forward", None)
+        nets.vmap = mode == 'batched'
+        nets.__dict__.pop('forward', None)
+    if mode == 'loop':   # split each decoder's input back into its M sources: M^2 small calls
+        dec, M = model.decoders, model.M
+        dec.forward = lambda us: [torch.cat([dec.forward_one(n, u_src) for u_src in u.chunk(M)]) for n, u in enumerate(us)]
 
 
 def step_fn(model, xs):
@@ -60,14 +67,14 @@ def main():
         model = CMVAE(CMVAEConfig([(3, 28, 28)] * 5, arch=arch))
         flops = step_flops(model, xs)
         result[f'{arch}_gflops_per_sample'] = round(flops / B / 1e9, 3)
-        for mode in ('batched', 'loop'):
-            use_loop(model, mode == 'loop')
+        for mode in MODES:
+            set_mode(model, mode)
             sec = time_steps(step_fn(model, xs), args.steps if arch == 'default' else args.paper_steps)
             result[f'{arch}_{mode}_sps'] = round(B / sec, 1)
             result[f'{arch}_{mode}_gflops_per_s'] = round(flops / sec / 1e9, 1)
-            print(f'{arch:8s} {mode:8s} {sec * 1000:9.1f} ms/step  {B / sec:8.1f} samples/s  {flops / sec / 1e9:6.1f} GFLOP/s (fwd+bwd FLOPs {flops / B / 1e9:.2f} G/sample)', flush=True)
-        use_loop(model, False)
-    for arch in args.archs: result[f'{arch}_batched_over_loop'] = round(result[f'{arch}_batched_sps'] / result[f'{arch}_loop_sps'], 2)
+            print(f'{arch:8s} {mode:12s} {sec * 1000:9.1f} ms/step  {B / sec:8.1f} samples/s  {flops / sec / 1e9:6.1f} GFLOP/s (fwd+bwd FLOPs {flops / B / 1e9:.2f} G/sample)', flush=True)
+    for arch in args.archs:
+        for mode in MODES[:2]: result[f'{arch}_{mode}_over_loop'] = round(result[f'{arch}_{mode}_sps'] / result[f'{arch}_loop_sps'], 2)
     print(json.dumps(result))
 
 
