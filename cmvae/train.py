@@ -20,7 +20,7 @@ import matplotlib
 import matplotlib.pyplot as plt
 from torchvision.utils import make_grid
 
-from .data import load_dataset, MultimodalDataset
+from .data import load_dataset, MultimodalDataset, to_float
 from .model import CMVAE, CMVAEConfig, param_groups, _atomic_write
 from .metrics import (clustering_scores, plot_confusion, load_classifiers, conditional_coherence,
                            unconditional_coherence, fid_available, load_inception, real_stats, fid_uncond, fid_cond)
@@ -334,11 +334,9 @@ def init_prior_everywhere(acc:Accelerator, cfg:TrainConfig, model:CMVAE, train:M
 # %% ../nbs/07_train.ipynb #d55c4233
 def _strip(images:Tensor, n:int) -> Tensor:
     "`n` images (N, C, H, W), uint8 or floats in [0, 1], side by side as one (3, H, n*W) array."
-    x = _images(images[:n].cpu()).clamp(0, 1)
+    x = to_float(images[:n].cpu(), 'image').clamp(0, 1)
     x = x.expand(-1, 3, -1, -1) if x.shape[1] == 1 else x
     return make_grid(x, nrow=n, padding=1, pad_value=1.0)
-
-def _images(x:Tensor) -> Tensor: return x.float() / 255 if x.dtype == torch.uint8 else x
 
 def plot_cluster_samples(model:CMVAE, n:int=4, generator=None) -> plt.Figure:
     "A grid: one row per active cluster (by decreasing pi), `n` samples of every image modality."
