@@ -13,6 +13,9 @@ try:
 except ImportError as e:
     raise ImportError("the benchmark compares against MultiVae: pip install -e '.[bench]' (or pip install multivae==1.0.3)") from e
 
+import logging
+logging.getLogger('multivae.models.cmvae.cmvae_model').setLevel(logging.WARNING)   # its pruning logs every step
+
 
 class PeerEncoder(BaseMultilatentEncoder):
     "One of our two-tower encoders behind MultiVae's encoder interface (raw scales are MultiVae's 'log_covariance')."

@@ -26,7 +26,6 @@ import argparse, json, os, platform, statistics, subprocess, sys, time
 from pathlib import Path
 
 import torch
-from torch.utils.flop_counter import FlopCounterMode
 
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
@@ -35,6 +34,7 @@ from cmvae.metrics import clustering_scores
 from cmvae.model import CMVAE, CMVAEConfig, param_groups
 from cmvae.prune import encode_for_selection, select_clusters, select_clusters_rerun
 from cmvae.train import PAPER_POLYMNIST, QUICK
+from step import step_flops, time_steps      # bench/step.py: the single-step measurements
 
 
 # ---------------------------------------------------------------- settings of the compared models
@@ -104,18 +104,13 @@ def conv_peak(smoke:bool) -> dict:
 
 
 # ---------------------------------------------------------------- 2. throughput, alternated
-def step_flops(arch:str, B:int) -> int:
+def arch_flops(arch:str, B:int) -> int:
     "FLOPs of one forward + backward pass of the model on a batch of `B` (the same for both: same networks)."
-    model, xs = our_model(arch, 'fp32'), random_batch(B)
-    with FlopCounterMode(display=False) as counter: model.objective(xs).loss.backward()
-    return counter.get_total_flops()
+    return step_flops(our_model(arch, 'fp32'), random_batch(B))
 
 def seconds_per_step(step, steps:int) -> float:
-    "Median seconds of `steps` timed calls of `step`."
-    times = []
-    for _ in range(steps):
-        t0 = time.perf_counter(); step(); times.append(time.perf_counter() - t0)
-    return statistics.median(times)
+    "Median seconds of `steps` timed calls of `step` (warm-up is the caller's)."
+    return time_steps(step, steps, warmup=0)
 
 def throughput(arch:str, variant:str, B:int, pairs:int, steps:int) -> dict:
     "Ours (`variant`) and MultiVae's samples/s, measured alternately in `pairs` pairs of `steps` steps each."
@@ -181,7 +176,6 @@ def selection(n:int, root:str) -> dict:
     t_ours = time.perf_counter() - t0
     t0 = time.perf_counter(); rerun = select_clusters_rerun(model, xs, generator=g(), beta=2.5); t_rerun = time.perf_counter() - t0
     peer = peer_of(model); peer.model_config.beta = 2.5
-    import logging; logging.getLogger('multivae.models.cmvae.cmvae_model').setLevel(logging.WARNING)
     t0 = time.perf_counter(); peer.prune_clusters(peer_batch(xs)); t_peer = time.perf_counter() - t0
     same = bool(torch.equal(torch.as_tensor(ours.scores), torch.as_tensor(rerun.scores)))
     print(f'  selection on {n} tuples: ours {t_ours:.2f} s, re-encoding {t_rerun:.2f} s, MultiVae {t_peer:.2f} s; same curve: {same}', flush=True)
@@ -230,7 +224,6 @@ def quality_multivae(budget_s:float, root:str, settings:str='paper', seed:int=0)
             if time.perf_counter() - t0 >= budget_s: break
     train_s = time.perf_counter() - t0
     peer.eval()
-    import logging; logging.getLogger('multivae.models.cmvae.cmvae_model').setLevel(logging.WARNING)
     with torch.no_grad():
         peer.prune_clusters(peer_batch(valid.xs))
         pred = torch.cat([peer.predict_clusters(peer_batch([x[i:i + 1000] for x in test.xs])).clusters for i in range(0, len(test), 1000)])
@@ -312,9 +305,9 @@ def main():
     raw['throughput']['paper'] = throughput('paper', 'bf16+checkpoint', B, ppairs, psteps)
     raw['throughput']['paper_no_checkpoint'] = throughput('paper', 'bf16', B, 1 if smoke else 2, psteps)
     raw['compile'] = compile_variant('default', B, steps)
-    flops = step_flops('default', B)
+    flops = arch_flops('default', B)
     raw['gflop_per_sample_default'] = round(flops / B / 1e9, 3)
-    raw['gflop_per_sample_paper'] = round(step_flops('paper', 8 if not smoke else 2) / (8 if not smoke else 2) / 1e9, 3)
+    raw['gflop_per_sample_paper'] = round(arch_flops('paper', 8 if not smoke else 2) / (8 if not smoke else 2) / 1e9, 3)
     raw['achieved_gflops'] = round(flops / B * raw['throughput']['default']['ours_sps_median'] / 1e9, 1)
     print('peak memory', flush=True)
     msteps = 1 if smoke else 3
