@@ -4,6 +4,7 @@ same likelihood, family, beta and estimator. Used by `bench/run.py`; not part of
 import torch
 from torch import nn
 from cmvae.model import CMVAE
+from cmvae.nets import ToFeatureMap
 
 try:
     from multivae.models import CMVAE as PeerCMVAE, CMVAEConfig as PeerConfig
@@ -38,6 +39,15 @@ class PeerDecoder(BaseDecoder):
         return ModelOutput(reconstruction=self.net(z))
 
 
+def standard_layout(net:nn.Module) -> nn.Module:
+    """`net` with its feature maps in PyTorch's standard (N, C, H, W) layout, as a MultiVae user writes them:
+    our `ToFeatureMap` (same values, stored channels-last on CPU) becomes a plain `nn.Unflatten`. Channels-last
+    is one of our optimisations (notebook 02), not part of the architecture."""
+    for name, child in net.named_children():
+        if isinstance(child, ToFeatureMap): setattr(net, name, nn.Unflatten(1, (-1, child.h, child.w)))
+        else: standard_layout(child)
+    return net
+
 ESTIMATOR = {'elbo': 'iwae_looser', 'iwae': 'iwae_looser', 'dreg': 'dreg_looser'}   # IWAE with one sample is the ELBO
 FAMILY = {'laplace': 'laplace_with_softmax', 'normal': 'normal_with_softplus'}
 
@@ -52,8 +62,8 @@ def peer_of(model:CMVAE) -> nn.Module:
                      decoders_dist={k: c.likelihood for k in mods}, decoder_dist_params={k: {'scale': c.lik_scale} for k in mods},
                      K=c.n_samples if c.estimator != 'elbo' else 1, loss=ESTIMATOR[c.estimator], beta=c.beta,
                      prior_and_posterior_dist=FAMILY[c.family], number_of_clusters=c.K)
-    peer = PeerCMVAE(cfg, encoders={k: PeerEncoder(model.encoders.module(m), c.dz, c.dw) for m, k in enumerate(mods)},
-                     decoders={k: PeerDecoder(model.decoders.module(m)) for m, k in enumerate(mods)})
+    peer = PeerCMVAE(cfg, encoders={k: PeerEncoder(standard_layout(model.encoders.module(m)), c.dz, c.dw) for m, k in enumerate(mods)},
+                     decoders={k: PeerDecoder(standard_layout(model.decoders.module(m))) for m, k in enumerate(mods)})
     with torch.no_grad():
         for k, mu in zip(range(c.K), model.prior.mu_c): peer.mean_clusters[k].copy_(mu[None])
     return peer
