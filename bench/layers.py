@@ -1,0 +1,74 @@
+"""Where our CPU-default step's time goes, layer by layer: each layer with weights of the encoder tower and of
+the decoder, forward + backward on its own input as the trainer runs it (bfloat16 autocast, channels-last feature
+maps), times its number of calls in one training step (2 towers x M encoders, M^2 decoder calls of B rows). The
+sum is what a step would cost if everything but these layers were free: it bounds the samples/s, the fraction of
+the convolution peak and, against MultiVae's measured step (bench/results.json, if present), the throughput ratio
+that these networks allow on this machine.
+
+    python bench/layers.py              # batch 128, PolyMNIST shapes, 5 modalities
+"""
+import argparse, json, time
+from pathlib import Path
+import torch
+from torch import nn
+from torch.utils.flop_counter import FlopCounterMode
+from cmvae.nets import image_tower, image_decoder_net
+
+
+def timed(f, repeats:int=7) -> float:
+    "Median seconds of `repeats` calls of `f` after 3 warm-up calls."
+    for _ in range(3): f()
+    times = []
+    for _ in range(repeats):
+        t0 = time.perf_counter(); f(); times.append(time.perf_counter() - t0)
+    return sorted(times)[repeats // 2]
+
+
+def layer_step(layer:nn.Module, x:torch.Tensor):
+    "Forward and backward of `layer` on `x` as the trainer runs it: bf16 autocast, channels-last maps."
+    x = x.detach().clone()
+    if x.dim() == 4: x = x.contiguous(memory_format=torch.channels_last)
+    x.requires_grad_(x.shape[1:] != (3, 28, 28))   # the image itself needs no gradient
+    def step():
+        with torch.autocast('cpu', torch.bfloat16): y = layer(x)
+        y.backward(torch.ones_like(y))
+    return step
+
+
+def rows(net:nn.Sequential, x:torch.Tensor, calls:int, name:str) -> list[dict]:
+    "One row per layer of `net` that has weights, on its input when `net` runs on `x`."
+    out = []
+    for i, layer in enumerate(net):
+        if any(True for _ in layer.parameters()):
+            with FlopCounterMode(display=False) as counter: layer_step(layer, x)()
+            out.append(dict(layer=f'{name}.{i} {type(layer).__name__} {tuple(x.shape[1:])}', calls=calls,
+                            flops=counter.get_total_flops(), seconds=timed(layer_step(layer, x))))
+        with torch.no_grad(): x = layer(x)
+    return out
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument('--batch-size', type=int, default=128)
+    ap.add_argument('--modalities', type=int, default=5)
+    args = ap.parse_args()
+    torch.manual_seed(0)
+    B, M = args.batch_size, args.modalities
+    table = (rows(image_tower(64), torch.rand(B, 3, 28, 28), 2 * M, 'encoder tower')
+             + rows(image_decoder_net(64), torch.randn(B, 64), M * M, 'decoder'))
+    print(f'{"layer (input shape)":42s} {"calls":>5s} {"ms/call":>8s} {"GFLOP/s":>8s} {"ms/step":>8s}')
+    for r in table:
+        print(f'{r["layer"]:42s} {r["calls"]:5d} {r["seconds"] * 1e3:8.2f} {r["flops"] / r["seconds"] / 1e9:8.0f} {r["seconds"] * r["calls"] * 1e3:8.1f}')
+    flops, sec = sum(r['flops'] * r['calls'] for r in table), sum(r['seconds'] * r['calls'] for r in table)
+    print(f'these layers in one step of {B} samples: {flops / 1e9:.1f} GFLOP in {sec * 1e3:.0f} ms ({flops / sec / 1e9:.0f} GFLOP/s): '
+          f'at most {B / sec:.0f} samples/s if nothing else took time')
+    results = Path(__file__).parent / 'results.json'
+    if results.exists():
+        r = json.loads(results.read_text())
+        peak, theirs = r['raw']['peak']['conv_peak_bf16_gflops'], r['raw']['throughput']['default']['multivae_sps_median']
+        print(f'against bench/results.json ({r["machine"]["date"]}): {flops / sec / 1e9 / peak:.0%} of the bf16 conv peak ({peak} GFLOP/s), '
+              f'{B / sec / theirs:.2f}x MultiVae\'s measured {theirs} samples/s')
+
+
+if __name__ == '__main__':
+    main()
