@@ -7,43 +7,37 @@ that these networks allow on this machine.
 
     python bench/layers.py              # batch 128, PolyMNIST shapes, 5 modalities
 """
-import argparse, json, time
+import argparse, json
 from pathlib import Path
 import torch
 from torch import nn
 from torch.utils.flop_counter import FlopCounterMode
 from cmvae.nets import image_tower, image_decoder_net
+from step import time_steps      # bench/step.py: median seconds of timed calls after a warm-up
 
 
-def timed(f, repeats:int=7) -> float:
-    "Median seconds of `repeats` calls of `f` after 3 warm-up calls."
-    for _ in range(3): f()
-    times = []
-    for _ in range(repeats):
-        t0 = time.perf_counter(); f(); times.append(time.perf_counter() - t0)
-    return sorted(times)[repeats // 2]
-
-
-def layer_step(layer:nn.Module, x:torch.Tensor):
-    "Forward and backward of `layer` on `x` as the trainer runs it: bf16 autocast, channels-last maps."
+def layer_step(layer:nn.Module, x:torch.Tensor, input_grad:bool):
+    "Forward and backward of `layer` on `x` as the trainer runs it: bf16 autocast, channels-last maps; `input_grad`: x's gradient too."
     x = x.detach().clone()
     if x.dim() == 4: x = x.contiguous(memory_format=torch.channels_last)
-    x.requires_grad_(x.shape[1:] != (3, 28, 28))   # the image itself needs no gradient
+    x.requires_grad_(input_grad)
     def step():
         with torch.autocast('cpu', torch.bfloat16): y = layer(x)
         y.backward(torch.ones_like(y))
     return step
 
 
-def rows(net:nn.Sequential, x:torch.Tensor, calls:int, name:str) -> list[dict]:
-    "One row per layer of `net` that has weights, on its input when `net` runs on `x`."
+def rows(net:nn.Sequential, x:torch.Tensor, calls:int, name:str, input_grad:bool) -> list[dict]:
+    "One row per layer of `net` that has weights, on its input when `net` runs on `x` (`input_grad`: x needs a gradient)."
     out = []
     for i, layer in enumerate(net):
         if any(True for _ in layer.parameters()):
-            with FlopCounterMode(display=False) as counter: layer_step(layer, x)()
+            step = layer_step(layer, x, input_grad)
+            with FlopCounterMode(display=False) as counter: step()
             out.append(dict(layer=f'{name}.{i} {type(layer).__name__} {tuple(x.shape[1:])}', calls=calls,
-                            flops=counter.get_total_flops(), seconds=timed(layer_step(layer, x))))
+                            flops=counter.get_total_flops(), seconds=time_steps(step, steps=7, warmup=3)))
         with torch.no_grad(): x = layer(x)
+        input_grad = True      # every later input comes from a layer with weights
     return out
 
 
@@ -54,8 +48,8 @@ def main():
     args = ap.parse_args()
     torch.manual_seed(0)
     B, M = args.batch_size, args.modalities
-    table = (rows(image_tower(64), torch.rand(B, 3, 28, 28), 2 * M, 'encoder tower')
-             + rows(image_decoder_net(64), torch.randn(B, 64), M * M, 'decoder'))
+    table = (rows(image_tower(64), torch.rand(B, 3, 28, 28), 2 * M, 'encoder tower', input_grad=False)   # the images need no gradient
+             + rows(image_decoder_net(64), torch.randn(B, 64), M * M, 'decoder', input_grad=True))        # the latents do
     print(f'{"layer (input shape)":42s} {"calls":>5s} {"ms/call":>8s} {"GFLOP/s":>8s} {"ms/step":>8s}')
     for r in table:
         print(f'{r["layer"]:42s} {r["calls"]:5d} {r["seconds"] * 1e3:8.2f} {r["flops"] / r["seconds"] / 1e9:8.0f} {r["seconds"] * r["calls"] * 1e3:8.1f}')
