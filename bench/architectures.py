@@ -10,7 +10,7 @@ prior, posteriors, optimiser) plus the time of its networks' layers. This script
 2. A catalogue of the blocks 28x28 image VAEs are built from (3x3 and strided convolutions, transposed
    convolutions, nearest upsampling followed by a convolution, linear layers; each with its activation), forward
    and backward at batch 128. Ours at the fastest of bf16/float32 x channels-last/standard layout (the best we
-   could pick per block), MultiVae's as its users run them: float32, standard layout.
+   could pick per block), MultiVae's as its users run them: plain PyTorch layers, float32, standard layout.
 3. Whole steps (alternated pairs) of both with the CPU-default networks and with two architectures built from
    the blocks MultiVae runs slowest (nearest upsampling + 3x3 convolutions in the decoder; 3x3 convolutions and
    average pooling in the encoder): the ratio, our samples/s and our fraction of the bf16 peak.
@@ -28,7 +28,8 @@ from torch.utils.flop_counter import FlopCounterMode
 
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
-from cmvae.nets import Act, FlatDecoder, ModalityNets, ToFeatureMap, TwoTowerEncoder, image_decoder_net, image_tower
+from cmvae.nets import Act, ConvTranspose2d, FlatDecoder, ModalityNets, ToFeatureMap, TwoTowerEncoder, image_decoder_net, image_tower
+from peer import standard_layout
 from run import conv_peak, our_model, our_step, peer_step, random_batch, seconds_per_step
 from step import step_flops, time_steps
 
@@ -73,7 +74,7 @@ def fixed_costs(B:int, pairs:int, steps:int) -> dict:
 # ---------------------------------------------------------------- 2. the catalogue of blocks
 def conv3(cin, cout, act=True): return [nn.Conv2d(cin, cout, 3, padding=1)] + ([Act()] if act else [])
 def down(cin, cout): return [nn.Conv2d(cin, cout, 4, stride=2, padding=1), Act()]
-def up(cin, cout, act=True): return [nn.ConvTranspose2d(cin, cout, 4, stride=2, padding=1)] + ([Act()] if act else [])
+def up(cin, cout, act=True): return [ConvTranspose2d(cin, cout, 4, stride=2, padding=1)] + ([Act()] if act else [])
 def resize(cin, cout, act=True): return [nn.Upsample(scale_factor=2)] + conv3(cin, cout, act)
 
 # (name, layers, input shape without the batch, whether the input needs a gradient: not for the images)
@@ -125,7 +126,8 @@ def catalogue(B:int, steps:int) -> list[dict]:
         time = lambda bf16, cl: time_steps(block_step(net, x, input_grad, bf16, cl), steps=steps, warmup=3)
         ours = {f'{p}{" CL" if cl else ""}': time(p == 'bf16', cl) for p, cl in OURS}
         how = min(ours, key=ours.get)
-        flops, t_ours, t_theirs = counter.get_total_flops(), ours[how], time(False, False)
+        flops, t_ours = counter.get_total_flops(), ours[how]
+        t_theirs = time_steps(block_step(standard_layout(net), x, input_grad, False, False), steps=steps, warmup=3)   # plain PyTorch layers
         rows.append(dict(block=name, flops=flops, ours_s=t_ours, ours_how=how, multivae_s=t_theirs))
         print(f'{name:30s} {t_ours * 1e3:8.2f} {how:>8s} {flops / t_ours / 1e9:8.0f} {t_theirs * 1e3:11.2f} '
               f'{flops / t_theirs / 1e9:8.0f} {t_theirs / t_ours:6.2f}', flush=True)

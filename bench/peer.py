@@ -4,7 +4,7 @@ same likelihood, family, beta and estimator. Used by `bench/run.py`; not part of
 import torch
 from torch import nn
 from cmvae.model import CMVAE
-from cmvae.nets import ToFeatureMap
+from cmvae.nets import ConvTranspose2d, ToFeatureMap
 
 try:
     from multivae.models import CMVAE as PeerCMVAE, CMVAEConfig as PeerConfig
@@ -40,11 +40,13 @@ class PeerDecoder(BaseDecoder):
 
 
 def standard_layout(net:nn.Module) -> nn.Module:
-    """`net` with its feature maps in PyTorch's standard (N, C, H, W) layout, as a MultiVae user writes them:
-    our `ToFeatureMap` (same values, stored channels-last on CPU) becomes a plain `nn.Unflatten`. Channels-last
-    is one of our optimisations (notebook 02), not part of the architecture."""
+    """`net` as a MultiVae user writes it, with plain PyTorch layers: our `ToFeatureMap` (same values, stored
+    channels-last on CPU) becomes a plain `nn.Unflatten`, and our `ConvTranspose2d` (same parameters and values,
+    a faster backward pass on CPU) becomes `nn.ConvTranspose2d`. Both are our optimisations (notebook 02), not
+    part of the architecture."""
     for name, child in net.named_children():
         if isinstance(child, ToFeatureMap): setattr(net, name, nn.Unflatten(1, (-1, child.h, child.w)))
+        elif type(child) is ConvTranspose2d: child.__class__ = nn.ConvTranspose2d   # a subclass that adds no state: only forward changes
         else: standard_layout(child)
     return net
 
