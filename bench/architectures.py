@@ -1,5 +1,5 @@
-"""How far the throughput ratio to MultiVae depends on the architecture, and why the CPU-default nets stop at
-about 1.4x on this machine.
+"""How far the throughput ratio to MultiVae depends on the architecture, and why the CPU-default nets stop well
+short of 3x on this machine.
 
 A training step's time is each library's fixed cost (everything but the networks: data preparation, likelihoods,
 prior, posteriors, optimiser) plus the time of its networks' layers. This script measures:
@@ -31,7 +31,7 @@ sys.path.insert(0, str(HERE))
 from cmvae.nets import Act, ConvTranspose2d, FlatDecoder, ModalityNets, ToFeatureMap, TwoTowerEncoder, image_decoder_net, image_tower
 from peer import standard_layout
 from run import conv_peak, our_model, our_step, peer_step, random_batch, seconds_per_step
-from step import step_flops, time_steps
+from step import layer_step, step_flops, time_steps
 
 
 # ---------------------------------------------------------------- 1. fixed costs, with null networks
@@ -106,15 +106,6 @@ CATALOGUE = [
 ]
 OURS = [('bf16', True), ('bf16', False), ('fp32', True), ('fp32', False)]   # (precision, channels-last)
 
-def block_step(net:nn.Module, x:torch.Tensor, input_grad:bool, bf16:bool, channels_last:bool):
-    x = x.detach().clone()
-    if channels_last and x.dim() == 4: x = x.contiguous(memory_format=torch.channels_last)
-    x.requires_grad_(input_grad)
-    def step():
-        with torch.autocast('cpu', torch.bfloat16, enabled=bf16): y = net(x)
-        y.backward(torch.ones_like(y))
-    return step
-
 def catalogue(B:int, steps:int) -> list[dict]:
     "Each block, forward + backward at batch `B`: FLOPs, our best time (and how), MultiVae's time."
     rows = []
@@ -122,12 +113,12 @@ def catalogue(B:int, steps:int) -> list[dict]:
     for name, layers, shape, input_grad in CATALOGUE:
         torch.manual_seed(0)
         net, x = nn.Sequential(*layers), torch.randn(B, *shape)
-        with FlopCounterMode(display=False) as counter: block_step(net, x, input_grad, False, False)()
-        time = lambda bf16, cl: time_steps(block_step(net, x, input_grad, bf16, cl), steps=steps, warmup=3)
+        with FlopCounterMode(display=False) as counter: layer_step(net, x, input_grad, False, False)()
+        time = lambda bf16, cl: time_steps(layer_step(net, x, input_grad, bf16, cl), steps=steps, warmup=3)
         ours = {f'{p}{" CL" if cl else ""}': time(p == 'bf16', cl) for p, cl in OURS}
         how = min(ours, key=ours.get)
         flops, t_ours = counter.get_total_flops(), ours[how]
-        t_theirs = time_steps(block_step(standard_layout(net), x, input_grad, False, False), steps=steps, warmup=3)   # plain PyTorch layers
+        t_theirs = time_steps(layer_step(standard_layout(net), x, input_grad, False, False), steps=steps, warmup=3)   # plain PyTorch layers
         rows.append(dict(block=name, flops=flops, ours_s=t_ours, ours_how=how, multivae_s=t_theirs))
         print(f'{name:30s} {t_ours * 1e3:8.2f} {how:>8s} {flops / t_ours / 1e9:8.0f} {t_theirs * 1e3:11.2f} '
               f'{flops / t_theirs / 1e9:8.0f} {t_theirs / t_ours:6.2f}', flush=True)
@@ -147,8 +138,8 @@ def resize_decoder(d_in:int, channels:int, conv_at_7:bool=True) -> nn.Module:
                          *resize(64, mid), *resize(mid, channels, act=False))
 
 ARCHITECTURES = {
-    'CPU-default (strided and transposed 4x4 convs)': (lambda d, c: image_tower(d, c), lambda d, c: image_decoder_net(d, c)),
-    'CPU-default encoder, resize-conv decoder': (lambda d, c: image_tower(d, c), resize_decoder),
+    'CPU-default (strided and transposed 4x4 convs)': (image_tower, image_decoder_net),
+    'CPU-default encoder, resize-conv decoder': (image_tower, resize_decoder),
     'pooling encoder, resize-conv decoder at 64 channels': (pooling_tower, lambda d, c: resize_decoder(d, c, conv_at_7=False)),
 }
 

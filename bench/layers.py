@@ -13,18 +13,7 @@ import torch
 from torch import nn
 from torch.utils.flop_counter import FlopCounterMode
 from cmvae.nets import image_tower, image_decoder_net
-from step import time_steps      # bench/step.py: median seconds of timed calls after a warm-up
-
-
-def layer_step(layer:nn.Module, x:torch.Tensor, input_grad:bool):
-    "Forward and backward of `layer` on `x` as the trainer runs it: bf16 autocast, channels-last maps; `input_grad`: x's gradient too."
-    x = x.detach().clone()
-    if x.dim() == 4: x = x.contiguous(memory_format=torch.channels_last)
-    x.requires_grad_(input_grad)
-    def step():
-        with torch.autocast('cpu', torch.bfloat16): y = layer(x)
-        y.backward(torch.ones_like(y))
-    return step
+from step import layer_step, time_steps      # bench/step.py: one layer's forward + backward; median seconds of timed calls
 
 
 def rows(net:nn.Sequential, x:torch.Tensor, calls:int, name:str, input_grad:bool) -> list[dict]:

@@ -43,6 +43,17 @@ def step_flops(model, xs) -> int:
     return counter.get_total_flops()
 
 
+def layer_step(net:torch.nn.Module, x:torch.Tensor, input_grad:bool, bf16:bool=True, channels_last:bool=True):
+    "Forward and backward of `net` on a copy of `x` (as the trainer runs it by default: bf16 autocast, channels-last maps); `input_grad`: x's gradient too."
+    x = x.detach().clone()
+    if channels_last and x.dim() == 4: x = x.contiguous(memory_format=torch.channels_last)
+    x.requires_grad_(input_grad)
+    def step():
+        with torch.autocast('cpu', torch.bfloat16, enabled=bf16): y = net(x)
+        y.backward(torch.ones_like(y))
+    return step
+
+
 def time_steps(step, steps:int, warmup:int=1) -> float:
     "Seconds per step, the median of `steps` timed steps after `warmup` untimed ones."
     for _ in range(warmup): step()
