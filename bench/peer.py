@@ -43,9 +43,10 @@ def standard_layout(net:nn.Module) -> nn.Module:
     """`net` as a MultiVae user writes it, with plain PyTorch layers: our `ToFeatureMap` (same values, stored
     channels-last on CPU) becomes a plain `nn.Unflatten`, and our `ConvTranspose2d` (same parameters and values,
     a faster backward pass on CPU) becomes `nn.ConvTranspose2d`. Both are our optimisations (notebook 02), not
-    part of the architecture."""
+    part of the architecture. A bench-only layer with a `standard()` method is replaced by what that returns."""
     for name, child in net.named_children():
         if isinstance(child, ToFeatureMap): setattr(net, name, nn.Unflatten(1, (-1, child.h, child.w)))
+        elif hasattr(child, 'standard'): setattr(net, name, child.standard())   # a bench-only layer that knows its plain form
         elif type(child) is ConvTranspose2d: child.__class__ = nn.ConvTranspose2d   # a subclass that adds no state: only forward changes
         else: standard_layout(child)
     return net
