@@ -16,7 +16,7 @@ prior, posteriors, optimiser) plus the time of its networks' layers. This script
    average pooling in the encoder): the ratio, our samples/s and our fraction of the bf16 peak. Three of them end
    the decoder with `SubpixelUpsampleConv`, a bench-only layer that computes upsampling + 3x3 convolution at the
    lower resolution (exact, checked at start; MultiVae runs the plain pair). With it upsampling decoders pass 3x
-   and 40% of the peak, one of them while running faster than the CPU-default nets; but the default command
+   and 40% of the peak (the one faster than the CPU-default nets only in some runs); but the default command
    trained with each found 7, 9 or 6 clusters instead of 10 (README), so the default keeps its decoder.
 
 A step's ratio lies between the fixed costs' ratio and its layers' ratio, weighted by our time in each.
@@ -169,26 +169,22 @@ def catalogue(B:int, steps:int) -> list[dict]:
     return rows
 
 
-# ---------------------------------------------------------------- 3. whole steps of three architectures
+# ---------------------------------------------------------------- 3. whole steps of five architectures
 def pooling_tower(d_out:int, channels:int) -> nn.Module:
     "3x3 convolutions (C -> 32 -> 64 -> 64) with 2x2 average pooling between them, 28 -> 14 -> 7, then the linear head."
     return nn.Sequential(*conv3(channels, 32), nn.AvgPool2d(2), *conv3(32, 64), nn.AvgPool2d(2), *conv3(64, 64),
                          nn.Flatten(), nn.Linear(64 * 49, d_out))
 
-def resize_decoder(d_in:int, channels:int, conv_at_7:bool=True) -> nn.Module:
-    "Linear -> 64x7x7 (-> 3x3 conv), then nearest upsampling + 3x3 conv twice (64 -> 32 -> C, or 64 -> 64 -> C)."
-    mid = 32 if conv_at_7 else 64
-    return nn.Sequential(nn.Linear(d_in, 64 * 49), ToFeatureMap(7, 7), Act(), *(conv3(64, 64) if conv_at_7 else []),
-                         *resize(64, mid), *resize(mid, channels, act=False))
-
-def upsampling_decoder(d_in:int, channels:int, mid:int) -> nn.Module:
-    "Linear -> 64x7x7, nearest upsampling + 3x3 conv 64 -> `mid`, then the same to C computed at 14x14 (`SubpixelUpsampleConv`)."
-    return nn.Sequential(nn.Linear(d_in, 64 * 49), ToFeatureMap(7, 7), Act(), *resize(64, mid), SubpixelUpsampleConv(mid, channels))
+def upsampling_decoder(d_in:int, channels:int, mid:int, subpixel:bool=True) -> nn.Module:
+    """Linear -> 64x7x7, nearest upsampling + 3x3 conv 64 -> `mid`, then the same to C: computed at 14x14
+    (`SubpixelUpsampleConv`) if `subpixel`, else as the plain pair."""
+    out = [SubpixelUpsampleConv(mid, channels)] if subpixel else resize(mid, channels, act=False)
+    return nn.Sequential(nn.Linear(d_in, 64 * 49), ToFeatureMap(7, 7), Act(), *resize(64, mid), *out)
 
 # The last three were each trained with the default command (README): 7, 9 and 6 clusters found instead of 10.
 ARCHITECTURES = {
     'CPU-default (strided and transposed 4x4 convs)': (image_tower, image_decoder_net),
-    'pooling encoder, resize-conv decoder at 64 channels': (pooling_tower, lambda d, c: resize_decoder(d, c, conv_at_7=False)),
+    'pooling encoder, resize-conv decoder at 64 channels': (pooling_tower, lambda d, c: upsampling_decoder(d, c, 64, subpixel=False)),
     'CPU-default encoder, upsampling decoder 64-32-C (sub-pixel output)': (image_tower, lambda d, c: upsampling_decoder(d, c, 32)),
     'CPU-default encoder, upsampling decoder 64-64-C (sub-pixel output)': (image_tower, lambda d, c: upsampling_decoder(d, c, 64)),
     'pooling encoder, upsampling decoder 64-64-C (sub-pixel output)': (pooling_tower, lambda d, c: upsampling_decoder(d, c, 64)),
