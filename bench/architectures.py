@@ -10,7 +10,9 @@ prior, posteriors, optimiser) plus the time of its networks' layers. This script
 2. A catalogue of the blocks 28x28 image VAEs are built from (3x3 and strided convolutions, transposed
    convolutions, nearest upsampling followed by a convolution, linear layers; each with its activation), forward
    and backward at batch 128. Ours at the fastest of bf16/float32 x channels-last/standard layout (the best we
-   could pick per block), MultiVae's as its users run them: plain PyTorch layers, float32, standard layout.
+   could pick per block), MultiVae's as its users run them: plain PyTorch layers, float32, standard layout. FLOPs
+   are the plain layers'. Two rows time the CPU-default decoder's transposed convolutions computed exactly as
+   plain convolutions at the lower resolution (`SubpixelConvTranspose2d`, bench-only, checked at start).
 3. Whole steps (alternated pairs) of both with the CPU-default networks and with four architectures built from
    the blocks MultiVae runs slowest (nearest upsampling + 3x3 convolutions in the decoder; 3x3 convolutions and
    average pooling in the encoder): the ratio, our samples/s and our fraction of the bf16 peak. Three of them end
@@ -18,12 +20,13 @@ prior, posteriors, optimiser) plus the time of its networks' layers. This script
    lower resolution (exact, checked at start; MultiVae runs the plain pair). With it upsampling decoders pass 3x
    and 40% of the peak (the one faster than the CPU-default nets only in some runs); but the default command
    trained with each found 7, 9 or 6 clusters instead of 10 (README), so the default keeps its decoder.
+   `bench/decoder_trial.py` runs the default command with these nets.
 
 A step's ratio lies between the fixed costs' ratio and its layers' ratio, weighted by our time in each.
 
     python bench/architectures.py     # about 6 minutes; the peak comes from bench/results.json if present, else is measured
 """
-import argparse, json, statistics, sys
+import argparse, copy, json, statistics, sys
 from pathlib import Path
 
 import torch
@@ -82,42 +85,65 @@ def down(cin, cout): return [nn.Conv2d(cin, cout, 4, stride=2, padding=1), Act()
 def up(cin, cout, act=True): return [ConvTranspose2d(cin, cout, 4, stride=2, padding=1)] + ([Act()] if act else [])
 def resize(cin, cout, act=True): return [nn.Upsample(scale_factor=2)] + conv3(cin, cout, act)
 
-# The decoder's output layer at the lower resolution.
-def phase_taps(w:torch.Tensor, dim:int) -> tuple[torch.Tensor, torch.Tensor]:
+# Layers that double the side, computed at the lower resolution ("sub-pixel"): each output phase (a, b) of
+# pixel (2i + a, 2j + b) is a 3x3 convolution of the input around (i, j), so one convolution to 4x the channels,
+# whose maps are then interleaved, computes the layer exactly.
+def upsample_phase_taps(w:torch.Tensor, dim:int) -> tuple[torch.Tensor, torch.Tensor]:
     """3x3 kernels' taps along `dim` as seen from output rows (or columns) 2i and 2i+1 of 2x nearest upsampling
     followed by them: row 2i reads input rows i-1, i, i; row 2i+1 reads i, i, i+1."""
     before, centre, after = w.unbind(dim)
     zero = torch.zeros_like(centre)
     return torch.stack([before, centre + after, zero], dim), torch.stack([zero, before + centre, after], dim)
 
-class SubpixelUpsampleConv(nn.Conv2d):
-    """2x nearest upsampling then a 3x3 convolution (an `nn.Conv2d`'s parameters), computed as one 3x3 convolution
-    at the input's resolution to 4x the channels (one set per output phase) whose maps are then interleaved. Same
-    FLOPs, a map 4x smaller, 4x the output channels: 2.6-3.7x faster in bf16 on this CPU for a 64 -> 3 output layer
-    (the catalogue below), slower for wide ones. `standard()`: the plain pair with the same parameters, as MultiVae runs it."""
-    def __init__(self, cin:int, cout:int): super().__init__(cin, cout, 3, padding=1)
+def transposed_phase_taps(w:torch.Tensor, dim:int) -> tuple[torch.Tensor, torch.Tensor]:
+    """4x4 kernels' taps along `dim` of a transposed convolution with stride 2 and padding 1 (input row r adds to
+    output rows 2r - 1 + k), as 3-tap kernels over input rows i-1, i, i+1: row 2i takes taps 3 and 1, row 2i+1 taps 2 and 0."""
+    k0, k1, k2, k3 = w.unbind(dim)
+    zero = torch.zeros_like(k0)
+    return torch.stack([k3, k1, zero], dim), torch.stack([zero, k2, k0], dim)
 
-    def forward(self, x):
-        kernels = torch.cat([k for rows in phase_taps(self.weight, -2) for k in phase_taps(rows, -1)])   # (4C, Cin, 3, 3), (a, b, c)
-        y = F.conv2d(x, kernels, self.bias.repeat(4), padding=1)
-        N, _, H, W = y.shape
-        return y.unflatten(1, (2, 2, self.out_channels)).permute(0, 3, 4, 1, 5, 2).reshape(N, self.out_channels, 2 * H, 2 * W)
+def interleaved_conv(x:torch.Tensor, weight:torch.Tensor, bias:torch.Tensor, phase_taps) -> torch.Tensor:
+    "(N, Cin, H, W) -> (N, C, 2H, 2W): one 3x3 convolution to the four phases' channels (a, b, c), interleaved."
+    kernels = torch.cat([k for rows in phase_taps(weight, -2) for k in phase_taps(rows, -1)])   # (4C, Cin, 3, 3)
+    y = F.conv2d(x, kernels, bias.repeat(4), padding=1)
+    (N, _, H, W), C = y.shape, weight.shape[0]
+    return y.unflatten(1, (2, 2, C)).permute(0, 3, 4, 1, 5, 2).reshape(N, C, 2 * H, 2 * W)
+
+class SubpixelUpsampleConv(nn.Conv2d):
+    """2x nearest upsampling then a 3x3 convolution (an `nn.Conv2d`'s parameters), computed at the input's
+    resolution. Same FLOPs, a map 4x smaller, 4x the output channels: 2.6-3.7x faster in bf16 on this CPU for a
+    64 -> 3 output layer (the catalogue below), slower for wide ones. `standard()`: the plain pair with the same
+    parameters, as MultiVae runs it."""
+    def __init__(self, cin:int, cout:int): super().__init__(cin, cout, 3, padding=1)
+    def forward(self, x): return interleaved_conv(x, self.weight, self.bias, upsample_phase_taps)
 
     def standard(self) -> nn.Module:
         plain = nn.Conv2d(self.in_channels, self.out_channels, 3, padding=1)
         plain.weight, plain.bias = self.weight, self.bias
         return nn.Sequential(nn.Upsample(scale_factor=2), plain)
 
+class SubpixelConvTranspose2d(nn.ConvTranspose2d):
+    """`nn.ConvTranspose2d(cin, cout, 4, stride=2, padding=1)` computed at the input's resolution: 2.25x its FLOPs
+    (the 3x3 kernels hold zeros), but a plain convolution. Tried to speed up the CPU-default decoder; the catalogue
+    times it. `standard()`: the transposed convolution with the same parameters."""
+    def __init__(self, cin:int, cout:int): super().__init__(cin, cout, 4, stride=2, padding=1)
+    def forward(self, x): return interleaved_conv(x, self.weight.transpose(0, 1), self.bias, transposed_phase_taps)
+
+    def standard(self) -> nn.Module:
+        plain = nn.ConvTranspose2d(self.in_channels, self.out_channels, 4, stride=2, padding=1)
+        plain.weight, plain.bias = self.weight, self.bias
+        return plain
+
 def check_subpixel():
-    "The bench-only layer computes what its plain form computes (outputs and all gradients)."
+    "The bench-only layers compute what their plain forms compute (outputs and all gradients)."
     torch.manual_seed(0)
-    layer, x = SubpixelUpsampleConv(8, 3), torch.randn(2, 8, 7, 7, requires_grad=True)
-    results = []
-    for net in (layer, layer.standard()):
-        layer.zero_grad(); x.grad = None
-        y = net(x); (y * torch.linspace(-1, 1, y.numel()).view(y.shape)).sum().backward()
-        results.append([y, x.grad, layer.weight.grad, layer.bias.grad])
-    for a, b in zip(*results): torch.testing.assert_close(a, b, rtol=1e-5, atol=1e-5)
+    for layer in (SubpixelUpsampleConv(8, 3), SubpixelConvTranspose2d(8, 3)):
+        x, results = torch.randn(2, 8, 7, 7, requires_grad=True), []
+        for net in (layer, layer.standard()):
+            layer.zero_grad(); x.grad = None
+            y = net(x); (y * torch.linspace(-1, 1, y.numel()).view(y.shape)).sum().backward()
+            results.append([y, x.grad, layer.weight.grad, layer.bias.grad])
+        for a, b in zip(*results): torch.testing.assert_close(a, b, rtol=1e-5, atol=1e-5)
 
 # (name, layers, input shape without the batch, whether the input needs a gradient: not for the images)
 CATALOGUE = [
@@ -136,7 +162,9 @@ CATALOGUE = [
     ('convT4x4/2 64->32 @7', up(64, 32), (64, 7, 7), True),
     ('convT4x4/2 64->64 @7', up(64, 64), (64, 7, 7), True),
     ('convT4x4/2 128->64 @7', up(128, 64), (128, 7, 7), True),
+    ('convT4x4/2 64->32 @7 (sub-pixel)', [SubpixelConvTranspose2d(64, 32), Act()], (64, 7, 7), True),
     ('convT4x4/2 32->3 @14 (last)', up(32, 3, act=False), (32, 14, 14), True),
+    ('convT4x4/2 32->3 @14 (last, sub-pixel)', [SubpixelConvTranspose2d(32, 3)], (32, 14, 14), True),
     ('convT4x4/2 64->3 @14 (last)', up(64, 3, act=False), (64, 14, 14), True),
     ('up+conv3x3 64->64 @7', resize(64, 64), (64, 7, 7), True),
     ('up+conv3x3 64->32 @7', resize(64, 32), (64, 7, 7), True),
@@ -157,12 +185,13 @@ def catalogue(B:int, steps:int) -> list[dict]:
     for name, layers, shape, input_grad in CATALOGUE:
         torch.manual_seed(0)
         net, x = nn.Sequential(*layers), torch.randn(B, *shape)
-        with FlopCounterMode(display=False) as counter: layer_step(net, x, input_grad, False, False)()
+        plain = standard_layout(copy.deepcopy(net))     # plain PyTorch layers, as MultiVae runs them; their FLOPs count
+        with FlopCounterMode(display=False) as counter: layer_step(plain, x, input_grad, False, False)()
         time = lambda bf16, cl: time_steps(layer_step(net, x, input_grad, bf16, cl), steps=steps, warmup=3)
         ours = {f'{p}{" CL" if cl else ""}': time(p == 'bf16', cl) for p, cl in OURS}
         how = min(ours, key=ours.get)
         flops, t_ours = counter.get_total_flops(), ours[how]
-        t_theirs = time_steps(layer_step(standard_layout(net), x, input_grad, False, False), steps=steps, warmup=3)   # plain PyTorch layers
+        t_theirs = time_steps(layer_step(plain, x, input_grad, False, False), steps=steps, warmup=3)
         rows.append(dict(block=name, flops=flops, ours_s=t_ours, ours_how=how, multivae_s=t_theirs))
         print(f'{name:30s} {t_ours * 1e3:8.2f} {how:>8s} {flops / t_ours / 1e9:8.0f} {t_theirs * 1e3:11.2f} '
               f'{flops / t_theirs / 1e9:8.0f} {t_theirs / t_ours:6.2f}', flush=True)
