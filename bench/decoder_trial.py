@@ -13,19 +13,13 @@ import torch
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import cmvae.nets, cmvae.train
-from architectures import Act, SubpixelUpsampleConv, ToFeatureMap, conv3, nn, pooling_tower, resize, upsampling_decoder
+from architectures import Act, SubpixelUpsampleConv, ToFeatureMap, conv3, nn, pooling_tower, resize, upsampling_decoder, upsampling_output_decoder
 from cmvae.nets import image_decoder_net, image_tower   # the library's own, kept before `install` replaces them
 
 def at_convT_init_scale(net:nn.Sequential) -> nn.Sequential:
     "`net` with its output layer scaled to `nn.ConvTranspose2d(32, 3, 4)`'s init: fan-in 3*16 there, 32*9 for a 3x3 conv."
     with torch.no_grad():
         for p in net[-1].parameters(): p.mul_(math.sqrt(288 / 48))
-    return net
-
-def subpixel_output(d_in:int, channels:int) -> nn.Sequential:
-    "The CPU-default decoder with its last transposed convolution replaced by upsampling + 3x3 conv 32 -> C (sub-pixel)."
-    net = image_decoder_net(d_in, channels)
-    net[-1] = SubpixelUpsampleConv(32, channels)
     return net
 
 def depth4_upsampling(d_in:int, channels:int) -> nn.Sequential:
@@ -40,7 +34,7 @@ NETS = {
     '64-64-C': (None, lambda d, c: upsampling_decoder(d, c, 64)),
     'pooling+64-64-C': (pooling_tower, lambda d, c: upsampling_decoder(d, c, 64)),
     '64@7-32-C': (None, depth4_upsampling),
-    'subpixel-output': (None, subpixel_output),
+    'subpixel-output': (None, upsampling_output_decoder),
 }
 
 def install(name:str):
