@@ -24,7 +24,7 @@ prior, posteriors, optimiser) plus the time of its networks' layers. This script
 
 A step's ratio lies between the fixed costs' ratio and its layers' ratio, weighted by our time in each.
 
-    python bench/architectures.py     # about 6 minutes; the peak comes from bench/results.json if present, else is measured
+    python bench/architectures.py     # 3.5-6 minutes; the peak comes from bench/results.json if present, else is measured
 """
 import argparse, copy, json, statistics, sys
 from pathlib import Path
@@ -109,6 +109,11 @@ def interleaved_conv(x:torch.Tensor, weight:torch.Tensor, bias:torch.Tensor, pha
     (N, _, H, W), C = y.shape, weight.shape[0]
     return y.unflatten(1, (2, 2, C)).permute(0, 3, 4, 1, 5, 2).reshape(N, C, 2 * H, 2 * W)
 
+def sharing_parameters(plain:nn.Module, layer:nn.Module) -> nn.Module:
+    "`plain` with `layer`'s weight and bias (the same tensors): a bench-only layer's plain form."
+    plain.weight, plain.bias = layer.weight, layer.bias
+    return plain
+
 class SubpixelUpsampleConv(nn.Conv2d):
     """2x nearest upsampling then a 3x3 convolution (an `nn.Conv2d`'s parameters), computed at the input's
     resolution. Same FLOPs, a map 4x smaller, 4x the output channels: 2.6-3.7x faster in bf16 on this CPU for a
@@ -118,9 +123,7 @@ class SubpixelUpsampleConv(nn.Conv2d):
     def forward(self, x): return interleaved_conv(x, self.weight, self.bias, upsample_phase_taps)
 
     def standard(self) -> nn.Module:
-        plain = nn.Conv2d(self.in_channels, self.out_channels, 3, padding=1)
-        plain.weight, plain.bias = self.weight, self.bias
-        return nn.Sequential(nn.Upsample(scale_factor=2), plain)
+        return nn.Sequential(nn.Upsample(scale_factor=2), sharing_parameters(nn.Conv2d(self.in_channels, self.out_channels, 3, padding=1), self))
 
 class SubpixelConvTranspose2d(nn.ConvTranspose2d):
     """`nn.ConvTranspose2d(cin, cout, 4, stride=2, padding=1)` computed at the input's resolution: 2.25x its FLOPs
@@ -130,9 +133,7 @@ class SubpixelConvTranspose2d(nn.ConvTranspose2d):
     def forward(self, x): return interleaved_conv(x, self.weight.transpose(0, 1), self.bias, transposed_phase_taps)
 
     def standard(self) -> nn.Module:
-        plain = nn.ConvTranspose2d(self.in_channels, self.out_channels, 4, stride=2, padding=1)
-        plain.weight, plain.bias = self.weight, self.bias
-        return plain
+        return sharing_parameters(nn.ConvTranspose2d(self.in_channels, self.out_channels, 4, stride=2, padding=1), self)
 
 def check_subpixel():
     "The bench-only layers compute what their plain forms compute (outputs and all gradients)."
@@ -204,11 +205,13 @@ def pooling_tower(d_out:int, channels:int) -> nn.Module:
     return nn.Sequential(*conv3(channels, 32), nn.AvgPool2d(2), *conv3(32, 64), nn.AvgPool2d(2), *conv3(64, 64),
                          nn.Flatten(), nn.Linear(64 * 49, d_out))
 
-def upsampling_decoder(d_in:int, channels:int, mid:int, subpixel:bool=True) -> nn.Module:
-    """Linear -> 64x7x7, nearest upsampling + 3x3 conv 64 -> `mid`, then the same to C: computed at 14x14
-    (`SubpixelUpsampleConv`) if `subpixel`, else as the plain pair."""
+def upsampling_decoder(d_in:int, channels:int, mid:int, subpixel:bool=True, conv_at_7:bool=False) -> nn.Module:
+    """Linear -> 64x7x7 (-> 3x3 conv 64 -> 64 if `conv_at_7`, the CPU-default decoder's depth), nearest upsampling
+    + 3x3 conv 64 -> `mid`, then the same to C: computed at 14x14 (`SubpixelUpsampleConv`) if `subpixel`, else as
+    the plain pair."""
     out = [SubpixelUpsampleConv(mid, channels)] if subpixel else resize(mid, channels, act=False)
-    return nn.Sequential(nn.Linear(d_in, 64 * 49), ToFeatureMap(7, 7), Act(), *resize(64, mid), *out)
+    return nn.Sequential(nn.Linear(d_in, 64 * 49), ToFeatureMap(7, 7), Act(), *(conv3(64, 64) if conv_at_7 else []),
+                         *resize(64, mid), *out)
 
 def upsampling_output_decoder(d_in:int, channels:int) -> nn.Sequential:
     "The CPU-default decoder with its last transposed convolution replaced by upsampling + 3x3 conv 32 -> C (sub-pixel)."
@@ -216,7 +219,7 @@ def upsampling_output_decoder(d_in:int, channels:int) -> nn.Sequential:
     net[-1] = SubpixelUpsampleConv(32, channels)
     return net
 
-# Each but the second was trained with the default command (README): 7, 9, 6 and 37 clusters found instead of 10.
+# The default command trained with each but the second (README) found 10 clusters with the first, 7, 9, 6 and 37 with the last four.
 ARCHITECTURES = {
     'CPU-default (strided and transposed 4x4 convs)': (image_tower, image_decoder_net),
     'pooling encoder, resize-conv decoder at 64 channels': (pooling_tower, lambda d, c: upsampling_decoder(d, c, 64, subpixel=False)),

@@ -13,7 +13,7 @@ import torch
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import cmvae.nets, cmvae.train
-from architectures import Act, SubpixelUpsampleConv, ToFeatureMap, conv3, nn, pooling_tower, resize, upsampling_decoder, upsampling_output_decoder
+from architectures import nn, pooling_tower, upsampling_decoder, upsampling_output_decoder
 from cmvae.nets import image_decoder_net, image_tower   # the library's own, kept before `install` replaces them
 
 def at_convT_init_scale(net:nn.Sequential) -> nn.Sequential:
@@ -22,18 +22,13 @@ def at_convT_init_scale(net:nn.Sequential) -> nn.Sequential:
         for p in net[-1].parameters(): p.mul_(math.sqrt(288 / 48))
     return net
 
-def depth4_upsampling(d_in:int, channels:int) -> nn.Sequential:
-    "The CPU-default decoder's depth with upsampling: Linear, 3x3 conv at 7x7, upsampling + conv 64 -> 32, sub-pixel 32 -> C."
-    return nn.Sequential(nn.Linear(d_in, 64 * 49), ToFeatureMap(7, 7), Act(), *conv3(64, 64), *resize(64, 32),
-                         SubpixelUpsampleConv(32, channels))
-
 # name: (encoder tower or None for the CPU-default one, decoder net), each called as f(d, channels)
 NETS = {
     '64-32-C': (None, lambda d, c: upsampling_decoder(d, c, 32)),
     '64-32-C-convT-init': (None, lambda d, c: at_convT_init_scale(upsampling_decoder(d, c, 32))),
     '64-64-C': (None, lambda d, c: upsampling_decoder(d, c, 64)),
     'pooling+64-64-C': (pooling_tower, lambda d, c: upsampling_decoder(d, c, 64)),
-    '64@7-32-C': (None, depth4_upsampling),
+    '64@7-32-C': (None, lambda d, c: upsampling_decoder(d, c, 32, conv_at_7=True)),
     'subpixel-output': (None, upsampling_output_decoder),
 }
 
