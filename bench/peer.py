@@ -42,7 +42,7 @@ class PeerDecoder(BaseDecoder):
 def standard_layout(net:nn.Module) -> nn.Module:
     """`net` as a MultiVae user writes it, with plain PyTorch layers: our `ToFeatureMap` (same values, stored
     channels-last on CPU) becomes a plain `nn.Unflatten`, and our `ConvTranspose2d` (same parameters and values,
-    a faster backward pass on CPU) becomes `nn.ConvTranspose2d`. Both are our optimisations (notebook 02), not
+    a faster backward pass on CPU) becomes `nn.ConvTranspose2d`. Both are our optimisations (notebook 03), not
     part of the architecture. A bench-only layer with a `standard()` method is replaced by what that returns."""
     for name, child in net.named_children():
         if isinstance(child, ToFeatureMap): setattr(net, name, nn.Unflatten(1, (-1, child.h, child.w)))

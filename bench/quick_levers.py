@@ -3,7 +3,7 @@
 Trains one configuration for `steps` optimiser steps and, every `eval_every` steps, prints one JSON line with
 the clustering ACC of the model's own p(c|z) (`acc`), the number of clusters it uses (`n_used`), and the ACC
 of K-means (k=10) on the shared-latent means (`km_acc`: how much the latent knows about the digits, whatever
-the prior does), on 3,000 test tuples. This is how the deviations of the `quick` preset (notebook 07) were
+the prior does), on 3,000 test tuples. This is how the deviations of the `quick` preset (notebook 10) were
 chosen. Options are key=value pairs, e.g.
 
     python bench/quick_levers.py                                   # the paper's settings, default nets

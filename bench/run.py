@@ -247,7 +247,7 @@ def markdown(r:dict) -> str:
     lines = [f"Measured {m['date']} on {m['cpu']} ({m['cores']} cores, {m['threads']} threads, no GPU), torch {m['torch']}, "
              f"MultiVae {m['multivae']}: `{m['command']}`.", '',
              "Both run the same networks with the same initial weights. MultiVae runs them as its users write them: float32, "
-             "feature maps in PyTorch's standard (N, C, H, W) layout. bf16 autocast, channels-last maps, the transposed convolutions' bias-gradient path (notebook 02) and activation checkpointing are ours.", '',
+             "feature maps in PyTorch's standard (N, C, H, W) layout. bf16 autocast, channels-last maps, the transposed convolutions' bias-gradient path (notebook 03) and activation checkpointing are ours.", '',
              '| measure | ours | MultiVae | ours / MultiVae |', '|---|---|---|---|']
     for key, label in (('default', 'CPU-default nets'), ('default_fp32', 'CPU-default nets, ours in fp32'),
                        ('paper', 'published ResNets, ours bf16 + checkpointing'), ('paper_no_checkpoint', 'published ResNets, ours bf16')):
