@@ -10,7 +10,8 @@ def readme_from_index(nb_path=top/'nbs'/'index.ipynb') -> str:
     "The markdown cells of the index notebook, joined, under a header saying where they come from."
     cells = json.loads(Path(nb_path).read_text())['cells']
     text = '\n\n'.join(''.join(c['source']).strip() for c in cells if c['cell_type'] == 'markdown')
-    return HEADER + re.sub(r'\]\((?!https?:|#|/)', '](nbs/', text) + '\n'  # links are relative to nbs/
+    text = re.sub(r'\]\((?!https?:|#|/|\.\./)', '](nbs/', text)      # links are relative to nbs/ ...
+    return HEADER + text.replace('](../', '](') + '\n'               # ... so ../x is x from the top
 
 if __name__ == '__main__':
     expected, readme = readme_from_index(), top/'README.md'
