@@ -32,7 +32,8 @@ sys.path.insert(0, str(HERE))
 from cmvae.data import load_dataset
 from cmvae.metrics import clustering_scores
 from cmvae.model import CMVAE, CMVAEConfig, param_groups
-from cmvae.prune import encode_for_selection, select_clusters, select_clusters_rerun
+from cmvae.prune import encode_for_selection, select_clusters
+from select_rerun import select_clusters_rerun   # bench/select_rerun.py: the published, re-encoding sweep
 from cmvae.train import PAPER_POLYMNIST, QUICK
 from step import step_flops, time_steps      # bench/step.py: the single-step measurements
 
