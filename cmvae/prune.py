@@ -9,6 +9,7 @@ from dataclasses import dataclass, asdict
 
 import torch
 import torch.nn.functional as F
+from fastcore.basics import patch
 from torch import Tensor
 
 from .data import MultimodalDataset
@@ -16,21 +17,25 @@ from .model import CMVAE, check_inputs
 
 # %% auto #0
 __all__ = ['ENTROPY_NORMS', 'VOTES', 'encode_for_selection', 'masked_joint', 'normalised_entropy', 'vote_clusters',
-           'cluster_mass', 'score_step', 'Selection', 'least_mass', 'select_clusters', 'select_clusters_rerun',
-           'apply_selection']
+           'cluster_mass', 'score_step', 'Selection', 'least_mass', 'select_clusters', 'apply_selection']
 
-# %% ../nbs/07_prune.ipynb #00ed88e8
+# %% ../nbs/07_prune.ipynb #593b2687
 ENTROPY_NORMS = ('active', 'K')   # divide the entropy by log |A| (the paper) or log K (the published code)
 VOTES = ('majority', 'mean')      # majority of per-modality argmaxes, or argmax of the mean posterior
 
 def _modalities(model:CMVAE, ds_or_xs) -> list[Tensor]:
     "The M batches of `ds_or_xs` (a MultimodalDataset or a list of tensors), checked against `model`."
     xs = ds_or_xs.xs if isinstance(ds_or_xs, MultimodalDataset) else ds_or_xs
-    if not isinstance(xs, (list, tuple)): raise TypeError(f'give a MultimodalDataset or a list of {model.M} tensors [N, ...], got {type(ds_or_xs).__name__}')
-    if any(x is None for x in xs): raise ValueError('cluster selection needs every modality observed: pass all M modalities of the validation split')
+    if not isinstance(xs, (list, tuple)):
+        raise TypeError(f'give a MultimodalDataset or a list of {model.M} tensors [N, ...], '
+                        f'got {type(ds_or_xs).__name__}')
+    if any(x is None for x in xs):
+        raise ValueError('cluster selection needs every modality observed: '
+                         'pass all M modalities of the validation split')
     check_inputs(model, list(xs))
     return list(xs)
 
+# %% ../nbs/07_prune.ipynb #3cac6125
 @torch.no_grad()
 def encode_for_selection(model:CMVAE, # a trained model (left unchanged)
                          ds_or_xs, # validation split: a MultimodalDataset or a list of M tensors [N, ...]
@@ -38,14 +43,16 @@ def encode_for_selection(model:CMVAE, # a trained model (left unchanged)
                          use_mean:bool=False, # posterior means instead of one sample
                          generator:torch.Generator|None=None, # seeded generator for the draws
                         ) -> Tensor: # (M, N, dz) one z per modality and item
-    "One draw z_m ~ q(z|x_m) (or its mean, `use_mean`) per modality for every item of `ds_or_xs`, in chunks of `batch_size`."
+    "One draw z_m ~ q(z|x_m) (or its mean, `use_mean`) per modality for every item of `ds_or_xs`, in chunks."
     xs, was_training = _modalities(model, ds_or_xs), model.training
     model.eval()
     try:
         parts = []
         for i in range(0, len(xs[0]), batch_size):
             post = model.encode([x[i:i + batch_size] for x in xs])                      # z_loc, z_scale: (M, B, dz)
-            parts.append(post.z_loc if use_mean else model.family.rsample(post.z_loc, post.z_scale, generator=generator))
+            # z_m ~ q(z|x_m), reparameterised (or its location)
+            z = post.z_loc if use_mean else model.family.rsample(post.z_loc, post.z_scale, generator=generator)
+            parts.append(z)
     finally: model.train(was_training)
     return torch.cat(parts, 1)
 
@@ -55,6 +62,7 @@ def masked_joint(comp:Tensor, # (..., K) log p(z|c) for every cluster
                  active:Tensor, # (K,) bool, clusters kept
                 ) -> Tensor: # (..., K) log p(c) + log p(z|c), -inf on pruned clusters
     "log p(c, z) with p(c) renormalised over the `active` clusters, from stored component log-densities `comp`."
+    # log p(c, z) = log softmax_{c in A}(l)_c + log p(z|c), -inf for c not in A
     return torch.log_softmax(pi_logits.masked_fill(~active, float('-inf')), -1) + comp
 
 # %% ../nbs/07_prune.ipynb #c393e948
@@ -62,6 +70,7 @@ def normalised_entropy(post:Tensor, # (..., K) probabilities, 0 on pruned cluste
                        n:int, # normaliser: entropy is divided by log n
                       ) -> Tensor: # (...) H(post) / log n, in [0, 1] if post has at most n non-zero entries
     "Entropy of `post` over its last axis divided by log `n` (0 when `n` is 1)."
+    # H(p) / log n, H(p) = -sum_c p_c log p_c (0 log 0 = 0)
     H = torch.special.entr(post).sum(-1)
     return H / math.log(n) if n > 1 else torch.zeros_like(H)
 
@@ -80,6 +89,7 @@ def cluster_mass(post:Tensor, # (M, N, K) p(c|z_m)
                  assign:Tensor, # (N,) cluster of each item
                 ) -> Tensor: # (K,) summed confidence of the items of each cluster
     "Mass of each cluster: the summed confidence max_c mean_m p(c|z_m) of the items `assign`ed to it."
+    # mass_c = sum over the items i assigned to c of max_c' 1/M sum_m p(c'|z_m,i)
     confidence = post.mean(0).max(-1).values                          # (N,)
     return torch.zeros(post.shape[-1], dtype=post.dtype, device=post.device).index_add_(0, assign, confidence)
 
@@ -94,7 +104,7 @@ def score_step(joint:Tensor, # (M, N, K) log p(c, z_m), -inf on pruned clusters
     # 1. log p(z_m) under the pruned mixture, and p(c|z_m) (0 on pruned clusters)
     log_pz = joint.logsumexp(-1)                                      # (M, N)
     post = (joint - log_pz[..., None]).exp()                          # (M, N, K)
-    # 2. the two terms and the score
+    # 2. the two terms and the score S = beta * mean H(p(c|z_m)) / log n - mean log p(z_m) / dz
     entropy = normalised_entropy(post, n_norm).mean()
     loglik = (log_pz / dz).mean()
     # 3. assignments by vote, counts and masses
@@ -103,7 +113,7 @@ def score_step(joint:Tensor, # (M, N, K) log p(c, z_m), -inf on pruned clusters
                 counts=torch.bincount(assign, minlength=joint.shape[-1]), mass=cluster_mass(post, assign),
                 soft=post.mean(0).sum(0))
 
-# %% ../nbs/07_prune.ipynb #0b2e1f3f
+# %% ../nbs/07_prune.ipynb #22119d1e
 @dataclass
 class Selection:
     "A cluster-selection sweep: per step the active clusters, the score and its terms; `best` indexes the lowest score."
@@ -128,19 +138,23 @@ class Selection:
     @classmethod
     def from_dict(cls, d:dict) -> Selection: return cls(**d)
 
-    def plot(self, ax=None):
-        "Score and its two terms against the number of active clusters, the chosen configuration marked; returns the Figure."
-        import matplotlib.pyplot as plt
-        if ax is None: _, ax = plt.subplots(figsize=(6, 3.5))
-        ax.plot(self.n_active, self.scores, 'o-', color='k', label='score')
-        ax.plot(self.n_active, [self.beta * e for e in self.entropy], '.--', label=rf'$\beta$ x entropy ({self.entropy_norm})')
-        ax.plot(self.n_active, [-l for l in self.loglik], '.--', label=r'$-\log p(z)/d_z$')
-        ax.axvline(self.clusters_found, color='tab:red', alpha=0.4)
-        ax.plot([self.clusters_found], [self.scores[self.best]], '*', color='tab:red', ms=14, label=f'chosen: {self.clusters_found}')
-        ax.set_xlabel('active clusters'); ax.legend(fontsize=8)
-        return ax.figure
+# %% ../nbs/07_prune.ipynb #e50a9dac
+@patch
+def plot(self:Selection, ax=None):
+    "Score and its two terms against the number of active clusters, the chosen configuration marked; the Figure."
+    import matplotlib.pyplot as plt
+    if ax is None: _, ax = plt.subplots(figsize=(6, 3.5))
+    ax.plot(self.n_active, self.scores, 'o-', color='k', label='score')
+    ax.plot(self.n_active, [self.beta * e for e in self.entropy], '.--',
+            label=rf'$\beta$ x entropy ({self.entropy_norm})')
+    ax.plot(self.n_active, [-l for l in self.loglik], '.--', label=r'$-\log p(z)/d_z$')
+    ax.axvline(self.clusters_found, color='tab:red', alpha=0.4)
+    ax.plot([self.clusters_found], [self.scores[self.best]], '*', color='tab:red', ms=14,
+            label=f'chosen: {self.clusters_found}')
+    ax.set_xlabel('active clusters'); ax.legend(fontsize=8)
+    return ax.figure
 
-# %% ../nbs/07_prune.ipynb #824cb4f5
+# %% ../nbs/07_prune.ipynb #6e5ebe92
 def least_mass(active:Tensor, # (K,) bool
                mass:Tensor, # (K,) summed confidence per cluster
                soft:Tensor, # (K,) summed posterior per cluster, breaks ties
@@ -150,30 +164,38 @@ def least_mass(active:Tensor, # (K,) bool
     tied = active & (m == m.min())
     return int(soft.masked_fill(~tied, float('inf')).argmin())
 
+# %% ../nbs/07_prune.ipynb #0456fc32
 def _check_options(model:CMVAE, entropy_norm:str, vote:str, min_clusters:int) -> None:
+    "A ValueError saying what to pass if the options of a selection on `model` are wrong."
     n = model.prior.K_active
     if entropy_norm not in ENTROPY_NORMS: raise ValueError(f'entropy_norm={entropy_norm!r}: use one of {ENTROPY_NORMS}')
     if vote not in VOTES: raise ValueError(f'vote={vote!r}: use one of {VOTES}')
-    if n < 2: raise ValueError(f'the model has {n} active cluster: selection needs at least 2 (undo a selection with model.prior.set_active(range(K)))')
-    if not 1 <= min_clusters <= n: raise ValueError(f'min_clusters must be between 1 and the {n} active clusters, got {min_clusters}')
+    if n < 2: raise ValueError(f'the model has {n} active cluster: selection needs at least 2 '
+                               '(undo a selection with model.prior.set_active(range(K)))')
+    if not 1 <= min_clusters <= n:
+        raise ValueError(f'min_clusters must be between 1 and the {n} active clusters, got {min_clusters}')
 
+# %% ../nbs/07_prune.ipynb #a3014b5f
 def _sweep(joint_of, # active (K,) bool -> (M, N, K) log p(c, z_m) for that configuration
            model:CMVAE, beta:float|None, entropy_norm:str, vote:str, min_clusters:int) -> Selection:
     "Prune from the model's active clusters down to `min_clusters`, scoring each configuration."
     prior, dz = model.prior, model.config.dz
     beta = float(model.config.beta if beta is None else beta)
-    active, rec = prior.active.detach().clone(), {k: [] for k in ('n_active', 'scores', 'entropy', 'loglik', 'active', 'counts', 'mass')}
+    keys = ('n_active', 'scores', 'entropy', 'loglik', 'active', 'counts', 'mass')
+    active, rec = prior.active.detach().clone(), {k: [] for k in keys}
     while True:
         n = int(active.sum())
         s = score_step(joint_of(active), n if entropy_norm == 'active' else prior.K, dz, beta, vote)
         ids = active.nonzero().flatten()
-        for k, v in dict(n_active=n, scores=s['score'].item(), entropy=s['entropy'].item(), loglik=s['loglik'].item(),
-                         active=ids.tolist(), counts=s['counts'][ids].tolist(), mass=s['mass'][ids].tolist()).items(): rec[k].append(v)
+        step = dict(n_active=n, scores=s['score'].item(), entropy=s['entropy'].item(), loglik=s['loglik'].item(),
+                    active=ids.tolist(), counts=s['counts'][ids].tolist(), mass=s['mass'][ids].tolist())
+        for k, v in step.items(): rec[k].append(v)
         if n == min_clusters: break
         active[least_mass(active, s['mass'], s['soft'])] = False
     best = min(range(len(rec['scores'])), key=rec['scores'].__getitem__)
     return Selection(**rec, best=best, entropy_norm=entropy_norm, vote=vote, beta=beta, K=prior.K)
 
+# %% ../nbs/07_prune.ipynb #15c4ce88
 @torch.no_grad()
 def select_clusters(model:CMVAE, # trained model (left unchanged)
                     z:Tensor, # (M, N, dz) draws from `encode_for_selection`
@@ -187,37 +209,20 @@ def select_clusters(model:CMVAE, # trained model (left unchanged)
     M, dz = model.M, model.config.dz
     if not (isinstance(z, Tensor) and z.dim() == 3 and z.shape[0] == M and z.shape[2] == dz and z.shape[1] > 0):
         got = tuple(z.shape) if isinstance(z, Tensor) else type(z).__name__
-        raise ValueError(f'z must be [M, N, dz] = [{M}, N, {dz}], one draw per modality and item: compute it with encode_for_selection(model, ds); got {got}')
+        raise ValueError(f'z must be [M, N, dz] = [{M}, N, {dz}], one draw per modality and item: '
+                         f'compute it with encode_for_selection(model, ds); got {got}')
     comp = model.prior.component_log_prob(z.to(model.prior.mu_c.device))     # (M, N, K), once
     logits = model.prior.pi_logits.detach()
     return _sweep(lambda active: masked_joint(comp, logits, active), model, beta, entropy_norm, vote, min_clusters)
-
-# %% ../nbs/07_prune.ipynb #268111e4
-@torch.no_grad()
-def select_clusters_rerun(model:CMVAE, # trained model (left unchanged)
-                          ds_or_xs, # validation split: a MultimodalDataset or a list of M tensors
-                          generator:torch.Generator|None=None, # seeded generator for the draws
-                          beta:float|None=None, entropy_norm:str='active', vote:str='majority', min_clusters:int=2,
-                          batch_size:int=1024, # items per encoder call
-                          use_mean:bool=False, # posterior means instead of samples
-                          same_draws:bool=True, # rewind `generator` every step (else new draws, as published)
-                         ) -> Selection:
-    "`select_clusters`, re-encoding `ds_or_xs` with a pruned copy of `model` at every step (the published way; slow)."
-    _check_options(model, entropy_norm, vote, min_clusters)
-    pruned, state = copy.deepcopy(model), generator.get_state() if generator is not None else None
-    def joint_of(active):
-        pruned.prior.set_active(active)
-        if same_draws and generator is not None: generator.set_state(state)
-        z = encode_for_selection(pruned, ds_or_xs, batch_size, use_mean, generator)
-        return pruned.prior.joint_log_prob(z)
-    return _sweep(joint_of, model, beta, entropy_norm, vote, min_clusters)
 
 # %% ../nbs/07_prune.ipynb #e8478282
 def apply_selection(model:CMVAE, # trained model (left unchanged)
                     selection:Selection, # result of `select_clusters`
                    ) -> CMVAE: # a copy with only `selection.best_active` clusters active
     "A deep copy of `model` with its prior pruned to the clusters `selection` chose."
-    if selection.K != model.prior.K: raise ValueError(f'this selection was made on a model with K={selection.K} clusters, this model has K={model.prior.K}: run select_clusters on it')
+    if selection.K != model.prior.K:
+        raise ValueError(f'this selection was made on a model with K={selection.K} clusters, '
+                         f'this model has K={model.prior.K}: run select_clusters on it')
     pruned = copy.deepcopy(model)
     pruned.prior.set_active(selection.best_active)
     return pruned
