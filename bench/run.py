@@ -190,7 +190,7 @@ def quality_ours(out:str, root:str, smoke:bool, reuse:bool=False) -> dict:
     "The default command (with a fresh --root: from nothing, data build and classifiers included); its own metrics.json."
     if reuse: return read_ours(out)
     cmd = [sys.executable, '-m', 'cmvae.train', '--out', out, '--root', root]
-    if smoke: cmd += ['--epochs', '1', '--warmup_epochs', '0.5', '--no-coherence', '--no-fid']
+    if smoke: cmd += ['--epochs', '1', '--warmup', '0.5', '--no-coherence', '--no-fid']
     if Path(out).exists(): subprocess.run(['rm', '-rf', out], check=True)
     t0 = time.perf_counter()
     subprocess.run(cmd, check=True, stdout=subprocess.DEVNULL)

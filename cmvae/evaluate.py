@@ -22,13 +22,13 @@ from .model import CMVAE
 from .metrics import (clustering_scores, plot_confusion, load_classifiers, conditional_coherence,
                            unconditional_coherence, fid_available, load_inception, inception_features,
                            feature_stats, frechet_distance)
-from .prune import encode_for_selection, select_clusters, apply_selection
+from .prune import encode_for_selection, select_clusters, apply_selection, modality_agreement
 
 # %% auto #0
-__all__ = ['EvalConfig', 'timed', 'image_strip', 'image_modalities', 'plot_cluster_samples', 'plot_cross_modal', 'save_figure',
-           'kmeans_scores', 'scores_with_prefix', 'scores_with_suffix', 'AutocastNet', 'inception_net', 'precision_of',
-           'images_key', 'cached', 'cached_real_features', 'fid_from_features', 'fid_scores', 'coherence_scores',
-           'selection_step', 'evaluate']
+__all__ = ['AGREEMENT_FLOOR', 'EvalConfig', 'timed', 'image_strip', 'image_modalities', 'plot_cluster_samples',
+           'plot_cross_modal', 'save_figure', 'kmeans_scores', 'scores_with_prefix', 'scores_with_suffix',
+           'AutocastNet', 'inception_net', 'precision_of', 'images_key', 'cached', 'cached_real_features',
+           'fid_from_features', 'fid_scores', 'coherence_scores', 'selection_step', 'evaluate']
 
 # %% ../nbs/09_evaluate.ipynb #e1d32247
 @dataclass
@@ -203,6 +203,8 @@ def coherence_scores(model:CMVAE, test:MultimodalDataset, root:str|Path, n:int, 
                 coherence_uncond=unconditional_coherence(model, clf, n=n, generator=g()))
 
 # %% ../nbs/09_evaluate.ipynb #aaae3b94
+AGREEMENT_FLOOR = 0.5   # notebook 07: runs with the right count agreed at >= 0.80, wrong ones at <= 0.57
+
 def selection_step(model:CMVAE, valid:MultimodalDataset, cfg:EvalConfig, out:Path) -> tuple[CMVAE, dict]:
     "Select the number of clusters on `valid`, write its curve under `out`; the pruned model and the counts found."
     z = encode_for_selection(model, valid, generator=torch.Generator(model.r_raw.device).manual_seed(cfg.seed))
@@ -211,7 +213,16 @@ def selection_step(model:CMVAE, valid:MultimodalDataset, cfg:EvalConfig, out:Pat
     other = select_clusters(model, z, beta=cfg.select_beta, entropy_norm=other_norm, vote=cfg.vote)
     write_json(out/'selection.json', sel.to_dict())
     save_figure(sel.plot(), out/'selection.png')
-    return apply_selection(model, sel), dict(clusters_found_other_norm=other.clusters_found)
+    selected = apply_selection(model, sel)
+    agreement = modality_agreement(selected.prior.posterior(z.to(selected.prior.mu_c.device)))
+    found = dict(clusters_found_other_norm=other.clusters_found, modality_agreement=agreement)
+    if agreement < AGREEMENT_FLOOR:
+        found['selection_warning'] = (
+            f'the modalities agree on the cluster of only {agreement:.0%} of validation items (below '
+            f'{AGREEMENT_FLOOR:.0%}): their codes do not share the latent, so the {sel.clusters_found} clusters found are '
+            'not a count of the data\'s clusters. Train longer (--steps) or with a larger --beta, and check the '
+            'latent K-means score in metrics.json')
+    return selected, found
 
 # %% ../nbs/09_evaluate.ipynb #78286329
 @torch.no_grad()
@@ -220,7 +231,7 @@ def evaluate(model:CMVAE, # trained, on the device to evaluate on
              out:str|Path, # run folder: figures and selection.json are written here
              cfg:EvalConfig) -> tuple[CMVAE, dict]: # the selected model and the metrics
     "Select, score and draw a trained `model`; write the figures under `out`."
-    out, test, parts = Path(out), splits['test'], {}
+    out, test, parts, warnings = Path(out), splits['test'], {}, []
     metrics = dict(clusters_trained=model.config.K)
     g = lambda: torch.Generator(model.r_raw.device).manual_seed(cfg.seed)
     model.eval()
@@ -233,6 +244,7 @@ def evaluate(model:CMVAE, # trained, on the device to evaluate on
     selected = model
     if cfg.select and model.prior.K_active > 2:
         with timed(parts, 'selection'): selected, found = selection_step(model, splits['valid'], cfg, out)
+        if 'selection_warning' in found: warnings.append(found.pop('selection_warning'))
         metrics.update(found)
     metrics['clusters_found'] = selected.prior.K_active
     # 3. scores after selection, and the baselines
@@ -260,5 +272,9 @@ def evaluate(model:CMVAE, # trained, on the device to evaluate on
         with timed(parts, 'figures'):
             save_figure(plot_cluster_samples(selected, generator=g()), out/'samples_per_cluster.png')
             save_figure(plot_cross_modal(selected, test, generator=g()), out/'cross_modal.png')
+    if test.y is None:
+        warnings.append('the test split has no labels (y): ACC, NMI, ARI and the K-means baselines are not computed; '
+                        'add an integer array y to the npz to score the clusters (it is never used for training)')
     metrics['eval_seconds_parts'] = {k: round(v, 2) for k, v in parts.items()}
+    metrics['warnings'] = warnings
     return selected, metrics

@@ -27,11 +27,12 @@ __all__ = ['CKPT_DIR', 'ObjectiveFn', 'LoopConfig', 'epoch_batches', 'FileTracke
 class LoopConfig:
     "Options of the training loop."
     out: str                       # run folder: checkpoints/, log.jsonl, log.csv, tensorboard/
-    epochs: int = 1                # passes over the data
+    steps: int = 100               # optimiser steps of the run: its length whatever the size of the data
     batch_size: int = 64           # items per optimiser step, over all processes together
     seed: int = 0                  # seeds the order of the batches
     resume: bool = False           # continue from the newest complete checkpoint under `out`
     keep_checkpoints: int = 2      # complete checkpoints kept (the newest)
+    checkpoint_every: int = 500    # steps between checkpoints (at the end of the epoch that reaches them; and at the end)
     log_every: int = 20            # optimiser steps between log lines
     mixed_precision: str = 'no'    # 'no' | 'bf16' | 'fp16': Accelerate's autocast
     tensorboard: bool = False      # also log to TensorBoard under `out`/tensorboard
@@ -159,32 +160,35 @@ def train_loop(acc:Accelerator, # from `make_accelerator`
                cfg:LoopConfig,
                on_step:Callable[[int, nn.Module], None]|None=None, # called after each optimiser step
               ) -> tuple[nn.Module, dict]: # the unwrapped model and the progress (epoch, step, seconds)
-    "Train `model` on `data` for `cfg.epochs` epochs with checkpoints under `cfg.out`; resume first if `cfg.resume`."
+    "Train `model` on `data` for `cfg.steps` steps with checkpoints under `cfg.out`; resume first if `cfg.resume`."
     step_fn, optimizer = acc.prepare(ObjectiveStep(model, objective), optimizer)
     progress = dict(epoch=0, step=0, seconds=0.0)
     if cfg.resume:
         progress = load_checkpoint(acc, cfg.out)
         if acc.is_main_process: truncate_logs(cfg.out, progress['step'])
-    data = [x.to(acc.device) for x in data]
-    for epoch in range(progress['epoch'], cfg.epochs):
-        t0, running = time.time(), None
+    data, saved, running = [x.to(acc.device) for x in data], progress['step'], None
+    bar = tqdm(total=cfg.steps, initial=progress['step'], desc='training', disable=not acc.is_local_main_process)
+    while progress['step'] < cfg.steps:
+        t0, epoch = time.time(), progress['epoch']
         batches = epoch_batches(len(data[0]), cfg.batch_size, cfg.seed, epoch, acc.process_index, acc.num_processes)
-        bar = tqdm(batches, desc=f'epoch {epoch + 1}/{cfg.epochs}', disable=not acc.is_local_main_process, leave=False)
-        for idx in bar:
+        for idx in batches[:cfg.steps - progress['step']]:                 # the last epoch ends with the steps
             loss, logs = step_fn([x[idx.to(acc.device)] for x in data])
             acc.backward(loss); optimizer.step(); optimizer.zero_grad(set_to_none=True)
-            progress['step'] += 1
+            progress['step'] += 1; bar.update()
             if on_step is not None: on_step(progress['step'], acc.unwrap_model(step_fn).model)
             running = loss.detach() if running is None else running.lerp(loss.detach(), 0.05)   # no host sync per step
             if progress['step'] % cfg.log_every == 0:
                 check_finite(running, epoch, progress['step'], cfg.out)
-                bar.set_postfix(loss=f'{running.item():.4g}')
+                bar.set_postfix(epoch=epoch + 1, loss=f'{running.item():.4g}')
                 seconds = progress['seconds'] + time.time() - t0
                 values = dict(epoch=epoch + 1, loss=loss.detach(), seconds=seconds, **logs)
                 acc.log({k: float(v) for k, v in values.items()}, step=progress['step'])
         check_finite(running, epoch, progress['step'], cfg.out)        # never save weights a NaN has reached
         progress.update(epoch=epoch + 1, seconds=progress['seconds'] + time.time() - t0)
-        save_checkpoint(acc, cfg.out, progress, cfg.keep_checkpoints)
-        if acc.is_main_process:
-            tqdm.write(f'epoch {epoch + 1}/{cfg.epochs}: loss {running.item():.4g}, {time.time() - t0:.0f} s')
+        if progress['step'] - saved >= cfg.checkpoint_every or progress['step'] == cfg.steps:
+            save_checkpoint(acc, cfg.out, progress, cfg.keep_checkpoints); saved = progress['step']
+            if acc.is_main_process:
+                tqdm.write(f'step {saved}/{cfg.steps} (epoch {epoch + 1}): loss {running.item():.4g}, '
+                           f'{progress["seconds"]:.0f} s')
+    bar.close()
     return acc.unwrap_model(step_fn).model, progress

@@ -20,9 +20,9 @@ from .core import atomic_write
 from fastcore.basics import patch
 
 # %% auto #0
-__all__ = ['ESTIMATORS', 'CHECKPOINT', 'CMVAEConfig', 'modality_likelihood', 'CMVAE', 'Posteriors', 'check_inputs', 'prepare',
-           'cluster_term', 'Objective', 'log_mean_exp', 'checkpoint_path', 'param_groups', 'two_view_mixture',
-           'fit_tiny']
+__all__ = ['ESTIMATORS', 'CHECKPOINT', 'CMVAEConfig', 'modality_likelihood', 'Standardizer', 'CMVAE', 'Posteriors',
+           'check_inputs', 'prepare', 'cluster_term', 'Objective', 'log_mean_exp', 'checkpoint_path', 'param_groups',
+           'two_view_mixture', 'fit_tiny']
 
 # %% ../nbs/05_model.ipynb #7c7f0b37
 @dataclass
@@ -73,6 +73,25 @@ def modality_likelihood(cfg:CMVAEConfig, m:int) -> nn.Module:
     scale = dict(scale=cfg.lik_scale) if name in ('laplace', 'normal') else {}
     return make_likelihood(name, weight=cfg.lik_weights[m], **scale)
 
+# %% ../nbs/05_model.ipynb #b416efef
+class Standardizer(nn.Module):
+    "Per-feature (x - loc) / scale of one vector modality, the identity until `fit` on training data."
+    def __init__(self, dim:int):
+        super().__init__()
+        self.register_buffer('loc', torch.zeros(dim)); self.register_buffer('scale', torch.ones(dim))
+
+    @torch.no_grad()
+    def fit(self, x:Tensor) -> Tensor: # x: (N, D) training data -> (D,) bool, the constant features
+        "Set `loc` and `scale` to the mean and standard deviation of `x`; constant features keep scale 1."
+        x = x.double()
+        loc, sd = x.mean(0), x.std(0, correction=0)
+        constant = sd <= 1e-6 * loc.abs()                  # float32 carries ~7 digits: below that, x is constant
+        self.loc.copy_(loc); self.scale.copy_(torch.where(constant, torch.ones_like(sd), sd))
+        return constant
+
+    def forward(self, x:Tensor) -> Tensor: return (x - self.loc) / self.scale
+    def inverse(self, x:Tensor) -> Tensor: return x * self.scale + self.loc
+
 # %% ../nbs/05_model.ipynb #376334c3
 class CMVAE(nn.Module):
     "Clustering Multimodal VAE built from a `CMVAEConfig`."
@@ -87,6 +106,9 @@ class CMVAE(nn.Module):
         # vmapped on accelerators, one call per network on CPU (faster there: bench/step.py)
         self.encoders.vmap = self.decoders.vmap = None
         self.likelihoods = nn.ModuleList([modality_likelihood(cfg, m) for m in range(cfg.M)])
+        # vector modalities' standardisation, the identity until `fit_standardization`
+        self.standardizers = nn.ModuleDict({str(m): Standardizer(s[0]) for m, (s, k) in
+                                            enumerate(zip(cfg.shapes, cfg.kinds)) if k == 'vector'})
         # auxiliary priors r_m(w): zero mean, learnable scale
         self.r_raw = nn.Parameter(self.family.raw_for_unit_scale((cfg.M, cfg.dw)))
 
@@ -125,9 +147,18 @@ def check_inputs(model, xs:list) -> list[int]:
 
 # %% ../nbs/05_model.ipynb #cd24917f
 def prepare(model, xs:list) -> tuple[list[int], list]:
-    "Checked `xs`: the observed modality ids, and the batches as floats on the model's device."
+    "Checked `xs`: the observed modality ids, and the batches as floats on the model's device, vectors standardised."
     present, device = check_inputs(model, xs), model.r_raw.device
-    return present, [None if x is None else to_float(x, kind, device) for x, kind in zip(xs, model.config.kinds)]
+    floats = [None if x is None else to_float(x, kind, device) for x, kind in zip(xs, model.config.kinds)]
+    for m, std in model.standardizers.items():
+        if floats[int(m)] is not None: floats[int(m)] = std(floats[int(m)])
+    return present, floats
+
+# %% ../nbs/05_model.ipynb #4e24b367
+@patch
+def fit_standardization(self:CMVAE, xs:list[Tensor]) -> dict[int, Tensor]: # -> {m: (D_m,) bool constant features}
+    "Fit the standardisation of every vector modality on its training batch in `xs` (M tensors [N, ...])."
+    return {int(m): std.fit(xs[int(m)].float()) for m, std in self.standardizers.items()}
 
 # %% ../nbs/05_model.ipynb #cf1a35fa
 def _encode(model:CMVAE, ms:list[int], xs:list) -> Posteriors:
@@ -265,9 +296,11 @@ def latent_means(self:CMVAE, xs:list, batch_size:int=1024) -> Tensor:
 # %% ../nbs/05_model.ipynb #c3aa2d91
 @patch
 def decode(self:CMVAE, z:Tensor, w:Tensor) -> list[Tensor]:
-    "Likelihood means of every modality decoded from z [N, dz] and private codes w [M, N, dw]."
+    "Likelihood means of every modality decoded from z [N, dz] and private codes w [M, N, dw], in the data's units."
     outs = self.decoders([torch.cat([z, w_m], -1) for w_m in w])
-    return [lik.mean(out) for lik, out in zip(self.likelihoods, outs)]
+    means = [lik.mean(out) for lik, out in zip(self.likelihoods, outs)]
+    for m, std in self.standardizers.items(): means[int(m)] = std.inverse(means[int(m)])    # back to the user's units
+    return means
 
 # %% ../nbs/05_model.ipynb #6ce7d02d
 @patch

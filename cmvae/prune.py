@@ -17,7 +17,8 @@ from .model import CMVAE, check_inputs
 
 # %% auto #0
 __all__ = ['ENTROPY_NORMS', 'VOTES', 'encode_for_selection', 'masked_joint', 'normalised_entropy', 'vote_clusters',
-           'cluster_mass', 'score_step', 'Selection', 'least_mass', 'select_clusters', 'apply_selection']
+           'modality_agreement', 'cluster_mass', 'score_step', 'Selection', 'least_mass', 'select_clusters',
+           'apply_selection']
 
 # %% ../nbs/07_prune.ipynb #593b2687
 ENTROPY_NORMS = ('active', 'K')   # divide the entropy by log |A| (the paper) or log K (the published code)
@@ -83,6 +84,16 @@ def vote_clusters(post:Tensor, # (M, N, K) p(c|z_m) of each modality
     votes = F.one_hot(post.argmax(-1), post.shape[-1]).sum(0)        # (N, K) votes per cluster
     tied = votes == votes.max(-1, keepdim=True).values
     return post.sum(0).masked_fill(~tied, -1.).argmax(-1)             # among the most voted, the most probable
+
+# %% ../nbs/07_prune.ipynb #2aacf9ba
+def modality_agreement(post:Tensor, # (M, N, K) p(c|z_m) of each modality
+                      ) -> float: # in [0, 1]; 1.0 for a single modality
+    "Fraction of item and modality pairs whose most probable clusters are the same."
+    a = post.argmax(-1)                                               # (M, N)
+    M = len(a)
+    if M < 2: return 1.0
+    same = (a[:, None] == a[None]).float().mean(-1)                   # (M, M) agreement of each pair
+    return ((same.sum() - M) / (M * (M - 1))).item()                  # the off-diagonal mean
 
 # %% ../nbs/07_prune.ipynb #31b44ad7
 def cluster_mass(post:Tensor, # (M, N, K) p(c|z_m)

@@ -4,7 +4,7 @@
 
 # %% ../nbs/10_train.ipynb #dd47f093
 from __future__ import annotations
-import argparse, builtins, json, os, sys, time, typing
+import argparse, builtins, json, math, os, sys, time, typing
 from dataclasses import dataclass, field, fields, asdict, replace
 from pathlib import Path
 
@@ -22,9 +22,9 @@ from .evaluate import EvalConfig, evaluate
 
 # %% auto #0
 __all__ = ['PAPER_POLYMNIST', 'PAPER_CUBICC', 'QUICK', 'PRESETS', 'CHOICES', 'USER_ERRORS', 'opt', 'TrainConfig', 'data_kind',
-           'resolve', 'check_config', 'build_parser', 'parse_args', 'parse_floats', 'keep_modalities', 'load_splits',
-           'model_config', 'check_data', 'sub_config', 'eval_config', 'cmvae_objective', 'prior_warmup',
-           'write_run_config', 'run', 'run_diffusion', 'main', 'cli']
+           'resolve', 'data_batch_size', 'fit_to_data', 'check_config', 'build_parser', 'parse_args', 'parse_floats',
+           'keep_modalities', 'load_splits', 'model_config', 'check_data', 'constant_features_note', 'sub_config',
+           'eval_config', 'cmvae_objective', 'prior_warmup', 'write_run_config', 'run', 'run_diffusion', 'main', 'cli']
 
 # %% ../nbs/10_train.ipynb #d646c0e7
 def opt(default, help:str):
@@ -59,12 +59,14 @@ class TrainConfig:
     estimator: str|None = opt(None, "'elbo', 'iwae' or 'dreg'")
     n_samples: int|None = opt(None, 'samples per modality inside the log for iwae and dreg')
     # optimisation (the loop: notebook 08)
-    epochs: int|None = opt(None, 'passes over the training split')
-    batch_size: int|None = opt(None, 'tuples per optimiser step, over all processes together')
+    steps: int|None = opt(None, "optimiser steps of the run, whatever the size of the data (quick: 1875)")
+    epochs: int|None = opt(None, 'passes over the training split, instead of --steps (paper: 250)')
+    batch_size: int|None = opt(None, "tuples per optimiser step, over all processes together (default: the preset's, "
+                                     "lowered to a power of 2 at most a quarter of the training split)")
     lr: float|None = opt(None, 'Adam learning rate of the networks')
     prior_lr_scale: float|None = opt(None, "the mixture prior's learning rate, as a multiple of --lr")
-    warmup_epochs: float|None = opt(None, 'epochs (fractions allowed) before the prior means are initialised from the '
-                                          'latent means (0: never)')
+    warmup: float|None = opt(None, "fraction of the run's steps before the prior means are initialised from the "
+                                   "latent means (0: never)")
     prior_init: str|None = opt(None, "how the prior is initialised after the warm-up: 'gmm', 'kmeans' or 'none'")
     mixed_precision: str|None = opt(None, "'no', 'bf16', 'fp16' (a GPU only) or 'auto': bf16 where the hardware "
                                           "computes it natively (a CPU with AVX512-BF16 or AMX, a GPU that supports "
@@ -72,6 +74,8 @@ class TrainConfig:
     checkpoint_activations: bool = opt(False, "recompute the networks' activations in the backward pass instead of "
                                               "keeping them: less memory (the paper ResNets at batch 128: 1.5 GB peak "
                                               "instead of 5.0), about 25%% slower")
+    standardize: bool = opt(True, "standardise float vector modalities with the training split's mean and standard "
+                                  "deviation, stored with the model (images and one-hot text are left as they are)")
     # selection and evaluation (notebook 09)
     select: bool = opt(True, 'select the number of clusters on the validation split after training')
     select_beta: float|None = opt(None, 'weight of the entropy in the selection score (the paper uses its training '
@@ -90,12 +94,13 @@ class TrainConfig:
     log_every: int = opt(20, 'optimiser steps between log lines (log.jsonl, log.csv, TensorBoard)')
     tensorboard: bool = opt(False, 'also log to TensorBoard under <out>/tensorboard (needs the tensorboard package)')
     keep_checkpoints: int = opt(2, 'complete checkpoints kept (the newest ones)')
+    checkpoint_every: int = opt(500, 'optimiser steps between checkpoints (taken at the end of an epoch, and at the end)')
     debug: bool = opt(False, 'on an error, show the Python traceback instead of one line (also: CMVAE_DEBUG=1)')
 
 # %% ../nbs/10_train.ipynb #ad5d95ed
 PAPER_POLYMNIST = dict(clusters=40, dz=32, dw=32, beta=2.5, family='laplace', likelihood='laplace', lik_scale=0.75,
-                       arch='paper', estimator='elbo', n_samples=1, epochs=250, batch_size=128, lr=1e-3,
-                       prior_lr_scale=1., warmup_epochs=0, prior_init='none', select_beta=2.5, mixed_precision='no')
+                       arch='paper', estimator='elbo', n_samples=1, epochs=250, steps=None, batch_size=128, lr=1e-3,
+                       prior_lr_scale=1., warmup=0., prior_init='none', select_beta=2.5, mixed_precision='no')
 
 PAPER_CUBICC = dict(PAPER_POLYMNIST,
     clusters=35, dz=64, beta=1.0, select_beta=1.0,   # CUBICC's published K, latent size and beta
@@ -107,11 +112,11 @@ PAPER_CUBICC = dict(PAPER_POLYMNIST,
 # %% ../nbs/10_train.ipynb #ef47eb00
 QUICK = dict(PAPER_POLYMNIST,
     arch='default',                          # small conv nets sized for a 2-core CPU (notebook 03)
-    epochs=2,                                # minutes on a CPU
+    epochs=None, steps=1875,                 # minutes on a CPU, the same on any data set (PolyMNIST: 2 epochs)
     likelihood='normal', lik_scale=0.2,      # the latent learns the digits in 1.6 epochs, not in 250
     beta=0.5, batch_size=64, lr=2e-3,        # more and larger steps in the time there is
     prior_lr_scale=10.,                      # the prior keeps up with a latent that moves fast
-    warmup_epochs=1.5, prior_init='gmm',     # VaDE: prior means from a GMM fit of the latent means
+    warmup=0.75, prior_init='gmm',           # VaDE: prior means from a GMM fit of the latent means
     mixed_precision='auto')                  # bf16 where native: ~1.4x faster, same clusters
 
 PRESETS = {'quick': QUICK, 'paper': PAPER_POLYMNIST, 'paper:cubicc': PAPER_CUBICC}
@@ -119,16 +124,33 @@ PRESETS = {'quick': QUICK, 'paper': PAPER_POLYMNIST, 'paper:cubicc': PAPER_CUBIC
 # %% ../nbs/10_train.ipynb #21630395
 def data_kind(spec:str) -> str: return spec.partition(':')[0]
 
-def resolve(cfg:TrainConfig) -> TrainConfig:
-    "`cfg` with every `None` filled from its preset, `mixed_precision='auto'` decided, and checked."
+def resolve(cfg:TrainConfig, n_train:int|None=None) -> TrainConfig:
+    "`cfg` with every `None` filled from its preset, fitted to `n_train` training items, 'auto' precision decided."
     if cfg.preset not in ('quick', 'paper'): raise ValueError(f"preset={cfg.preset!r}: use 'quick' or 'paper'")
+    if cfg.steps is not None and cfg.epochs is not None:
+        raise ValueError(f'--steps={cfg.steps} and --epochs={cfg.epochs}: give one of them, the length of the run')
     preset = PRESETS['paper:cubicc' if cfg.preset == 'paper' and data_kind(cfg.data) == 'cubicc' else cfg.preset]
-    filled = {k: preset.get(k) for k, v in asdict(cfg).items() if v is None and k in preset}
+    length = {'steps', 'epochs'} if cfg.steps is not None or cfg.epochs is not None else set()   # the user's wins
+    batch_given = cfg.batch_size is not None
+    filled = {k: preset.get(k) for k, v in asdict(cfg).items() if v is None and k in preset and k not in length}
     cfg = replace(cfg, **filled, out=cfg.out or f'runs/{data_kind(cfg.data)}-{cfg.preset}-seed{cfg.seed}')
+    if n_train is not None: cfg = fit_to_data(cfg, n_train, batch_given)
     if cfg.mixed_precision == 'auto':
         native = bf16_native('cuda' if torch.cuda.is_available() else 'cpu')
         cfg = replace(cfg, mixed_precision='bf16' if native else 'no')
     return check_config(cfg)
+
+# %% ../nbs/10_train.ipynb #bd167836
+def data_batch_size(batch:int, n_train:int) -> int:
+    "`batch`, lowered to the largest power of 2 at most a quarter of `n_train` (at least 1)."
+    return min(batch, 2 ** int(math.log2(max(n_train // 4, 1))))
+
+def fit_to_data(cfg:TrainConfig, n_train:int, batch_given:bool) -> TrainConfig:
+    "`cfg` with its batch (unless `batch_given`) and its length in steps set for `n_train` training items."
+    batch = cfg.batch_size if batch_given else data_batch_size(cfg.batch_size, n_train)
+    if batch > n_train:
+        raise ValueError(f'--batch_size={batch} is larger than the training split ({n_train} items): lower it')
+    return replace(cfg, batch_size=batch, steps=cfg.steps if cfg.epochs is None else cfg.epochs * (n_train // batch))
 
 # %% ../nbs/10_train.ipynb #1dc9a2b0
 CHOICES = dict(stage=('cmvae', 'diffusion'), prior_init=('gmm', 'kmeans', 'none'),
@@ -138,13 +160,14 @@ def check_config(cfg:TrainConfig) -> TrainConfig:
     "Raise a `ValueError` naming the option and the fix for any invalid value of `cfg`; return `cfg`."
     for name, allowed in CHOICES.items():
         if getattr(cfg, name) not in allowed: raise ValueError(f'--{name}={getattr(cfg, name)!r}: use one of {allowed}')
-    positive = dict(clusters=cfg.clusters, epochs=cfg.epochs, batch_size=cfg.batch_size, lr=cfg.lr,
+    positive = dict(clusters=cfg.clusters, steps=cfg.steps, epochs=cfg.epochs, batch_size=cfg.batch_size, lr=cfg.lr,
                     log_every=cfg.log_every, keep_checkpoints=cfg.keep_checkpoints, fid_samples=cfg.fid_samples,
-                    coherence_items=cfg.coherence_items)
+                    coherence_items=cfg.coherence_items, checkpoint_every=cfg.checkpoint_every)
     for name, v in positive.items():
         if v is not None and not v > 0: raise ValueError(f'--{name}={v}: must be positive')
-    if cfg.warmup_epochs is not None and not 0 <= cfg.warmup_epochs <= (cfg.epochs or 0):
-        raise ValueError(f'--warmup_epochs={cfg.warmup_epochs}: must be between 0 and --epochs ({cfg.epochs})')
+    if cfg.warmup is not None and not 0 <= cfg.warmup < 1:
+        raise ValueError(f'--warmup={cfg.warmup}: give the fraction of the steps before the prior is initialised, '
+                         'at least 0 and below 1')
     return cfg
 
 # %% ../nbs/10_train.ipynb #e140561e
@@ -195,12 +218,23 @@ def model_config(cfg:TrainConfig, ds:MultimodalDataset) -> CMVAEConfig:
 
 # %% ../nbs/10_train.ipynb #d55d6d0b
 def check_data(cfg:TrainConfig, train:MultimodalDataset) -> None:
-    "Raise a `ValueError` naming the fix when the training split is too small for `cfg`."
+    "Raise a `ValueError` naming the fix when the training split is too small for `cfg` or a modality is constant."
     N = len(train)
     if cfg.batch_size > N:
         raise ValueError(f'--batch_size={cfg.batch_size} is larger than the training split ({N} items): lower it')
     if cfg.clusters > N:
         raise ValueError(f'--clusters={cfg.clusters} is more than the {N} training items: lower --clusters')
+    for m, x in enumerate(train.xs):
+        if (x == x[:1]).all():
+            raise ValueError(f'modality x{m} is the same for every training item: it carries nothing to cluster on; '
+                             f'drop it (--modalities with the others) or check how it was exported')
+
+def constant_features_note(constant:dict[int, Tensor]) -> str|None:
+    "A line naming the constant features of each vector modality (from `CMVAE.fit_standardization`), or None."
+    parts = [f'x{m}: {int(c.sum())} of {len(c)} (ids {c.nonzero().flatten().tolist()[:10]})'
+             for m, c in constant.items() if c.any()]
+    return ('constant features on the training split, left unscaled (they carry nothing; drop them to save work): '
+            + '; '.join(parts)) if parts else None
 
 # %% ../nbs/10_train.ipynb #434c6618
 def sub_config(cls, cfg:TrainConfig, **overrides):
@@ -221,9 +255,9 @@ def cmvae_objective(model:CMVAE, xs:list[Tensor]) -> tuple[Tensor, dict]:
 
 # %% ../nbs/10_train.ipynb #5cd24d45
 def prior_warmup(acc:Accelerator, cfg:TrainConfig, train:MultimodalDataset):
-    "The loop's step hook that initialises the prior once, after `cfg.warmup_epochs` epochs (None if never)."
-    if not cfg.warmup_epochs or cfg.prior_init == 'none': return None
-    init_step = round(cfg.warmup_epochs * (len(train) // cfg.batch_size))
+    "The loop's step hook that initialises the prior once, after the fraction `cfg.warmup` of the steps (None: never)."
+    if not cfg.warmup or cfg.prior_init == 'none': return None
+    init_step = max(1, round(cfg.warmup * cfg.steps))
     def on_step(step:int, model:CMVAE):
         if step != init_step: return
         if acc.is_main_process: model.init_prior(train.xs, cfg.prior_init, cfg.seed)
@@ -238,19 +272,22 @@ def write_run_config(out:Path, cfg:TrainConfig, model:CMVAE) -> None:
 
 def run(cfg:TrainConfig) -> dict:
     "Train, select and evaluate as `cfg` says; write the run folder; return the metrics (on the main process)."
-    cfg = resolve(cfg)
-    if cfg.stage == 'diffusion': return run_diffusion(cfg)
+    if cfg.stage == 'diffusion': return run_diffusion(resolve(cfg))
+    # 1. data, options fitted to them, accelerator, seed, model
+    splits = load_splits(cfg)
+    cfg = resolve(cfg, len(splits['train']))
     out = Path(cfg.out)
     if not cfg.resume and checkpoints(out):
         raise FileExistsError(f'{out} already holds a run: continue it with --resume, or choose another --out')
-    # 1. accelerator, seed, data, model
+    check_data(cfg, splits['train'])
     loop = sub_config(LoopConfig, cfg)
     acc = make_accelerator(loop)
     set_seed(cfg.seed)
-    splits = load_splits(cfg)
-    check_data(cfg, splits['train'])
     model = CMVAE(model_config(cfg, splits['train']))
     model.encoders.checkpoint = model.decoders.checkpoint = cfg.checkpoint_activations
+    if cfg.standardize:
+        note = constant_features_note(model.fit_standardization(splits['train'].xs))
+        if note and acc.is_main_process: print(note, file=sys.stderr)
     if acc.is_main_process: write_run_config(out, cfg, model)
     # 2. training (notebook 08)
     optimizer = torch.optim.Adam(param_groups(model, cfg.lr, cfg.prior_lr_scale), amsgrad=True)
@@ -268,6 +305,7 @@ def run(cfg:TrainConfig) -> dict:
         selected.save(out/'model.pt')                  # CMVAE.save also writes the model's own config.json ...
         write_run_config(out, cfg, selected)           # ... the run's keeps the options too
         write_json(out/'metrics.json', metrics)
+        for w in metrics['warnings']: print(f'warning: {w}', file=sys.stderr)
     acc.wait_for_everyone()
     acc.end_training()
     return metrics
