@@ -22,7 +22,7 @@ from .model import CMVAE
 from .metrics import (clustering_scores, plot_confusion, load_classifiers, conditional_coherence,
                            unconditional_coherence, fid_available, load_inception, inception_features,
                            feature_stats, frechet_distance)
-from .prune import encode_for_selection, select_clusters, apply_selection, modality_agreement
+from .prune import encode_for_selection, select_clusters, apply_selection, modality_agreement, merge_split_clusters
 
 # %% auto #0
 __all__ = ['AGREEMENT_FLOOR', 'EvalConfig', 'timed', 'image_strip', 'image_modalities', 'plot_cluster_samples',
@@ -40,6 +40,7 @@ class EvalConfig:
     select_beta: float = 2.5       # weight of the entropy in the selection score
     entropy_norm: str = 'active'   # 'active' (log of the active clusters, the paper) or 'K' (log K, the published code)
     vote: str = 'majority'         # combine modalities by 'majority' vote or averaged posteriors ('mean')
+    merge: bool = True             # after pruning, merge clusters that hold different modalities of the same items (07)
     coherence: bool = False        # coherence with PolyMNIST's digit classifiers (trained and cached on first use)
     fid: bool = True               # FID of the image modalities, when the Inception weights are installed
     coherence_items: int = 2000    # test tuples for conditional coherence; joint samples for unconditional
@@ -67,8 +68,8 @@ def image_modalities(model:CMVAE) -> list[int]: return [m for m, k in enumerate(
 def plot_cluster_samples(model:CMVAE, n:int=4, generator=None) -> plt.Figure:
     "A grid: one row per active cluster (by decreasing pi), `n` samples of every image modality."
     image_ms = image_modalities(model)
-    pi = model.prior.pi.detach().cpu()
-    order = [int(c) for c in torch.argsort(pi, descending=True) if model.prior.active[c]]
+    pi = torch.zeros(model.prior.K).index_add_(0, model.prior.group.cpu(), model.prior.pi.detach().cpu())  # per cluster
+    order = sorted(model.prior.clusters, key=lambda c: -pi[c])
     fig, axes = plt.subplots(len(order), 1, figsize=(1.1 * n * len(image_ms), 0.9 * len(order) + 0.5), squeeze=False)
     for ax, c in zip(axes[:, 0], order):
         samples = model.generate(n, cluster=c, generator=generator)
@@ -213,13 +214,18 @@ def selection_step(model:CMVAE, valid:MultimodalDataset, cfg:EvalConfig, out:Pat
     other = select_clusters(model, z, beta=cfg.select_beta, entropy_norm=other_norm, vote=cfg.vote)
     write_json(out/'selection.json', sel.to_dict())
     save_figure(sel.plot(), out/'selection.png')
-    selected = apply_selection(model, sel)
-    agreement = modality_agreement(selected.prior.posterior(z.to(selected.prior.mu_c.device)))
-    found = dict(clusters_found_other_norm=other.clusters_found, modality_agreement=agreement)
+    selected, z = apply_selection(model, sel), z.to(model.prior.mu_c.device)
+    labels = merge_split_clusters(selected.prior.posterior(z)) if cfg.merge else torch.arange(model.prior.K)
+    selected.prior.set_groups(labels)
+    merged = [ids for ids in (torch.nonzero(labels == l).flatten().tolist() for l in labels.unique()) if len(ids) > 1]
+    write_json(out/'merged.json', dict(groups=merged))
+    agreement = modality_agreement(selected.prior.cluster_posterior(z))
+    found = dict(clusters_found_other_norm=other.clusters_found, clusters_pruned_to=sel.clusters_found,
+                 modality_agreement=agreement)
     if agreement < AGREEMENT_FLOOR:
         found['selection_warning'] = (
             f'the modalities agree on the cluster of only {agreement:.0%} of validation items (below '
-            f'{AGREEMENT_FLOOR:.0%}): their codes do not share the latent, so the {sel.clusters_found} clusters found are '
+            f'{AGREEMENT_FLOOR:.0%}): their codes do not share the latent, so the {selected.prior.n_clusters} clusters found are '
             'not a count of the data\'s clusters. Train longer (--steps) or with a larger --beta, and check the '
             'latent K-means score in metrics.json')
     return selected, found
@@ -246,7 +252,7 @@ def evaluate(model:CMVAE, # trained, on the device to evaluate on
         with timed(parts, 'selection'): selected, found = selection_step(model, splits['valid'], cfg, out)
         if 'selection_warning' in found: warnings.append(found.pop('selection_warning'))
         metrics.update(found)
-    metrics['clusters_found'] = selected.prior.K_active
+    metrics['clusters_found'] = selected.prior.n_clusters
     # 3. scores after selection, and the baselines
     if test.y is not None:
         pred, k = predict(selected), int(test.y.max()) + 1

