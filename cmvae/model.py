@@ -36,6 +36,7 @@ class CMVAEConfig:
     family: str = 'laplace'          # prior and posterior family: 'laplace' | 'normal'
     likelihood: str = 'laplace'      # likelihood of image and vector modalities; one-hot ones are categorical
     lik_scale: float = 0.75          # fixed scale of Laplace/Normal likelihoods
+    vector_lik_scale: float|None = None  # the same for vector modalities (None: lik_scale); 1 suits standardised ones
     lik_weights: list|None = None    # per-modality weight of the log-likelihood (default 1 each)
     arch: str = 'default'            # 'default' (CPU-sized) | 'paper' (the published ResNets)
     beta: float = 2.5                # weight of the regulariser
@@ -68,9 +69,10 @@ ESTIMATORS = ('elbo', 'iwae', 'dreg')
 
 # %% ../nbs/05_model.ipynb #f0d8d796
 def modality_likelihood(cfg:CMVAEConfig, m:int) -> nn.Module:
-    "The likelihood of modality `m`: categorical for one-hot sequences, else `cfg.likelihood` (scale `cfg.lik_scale`)."
+    "The likelihood of modality `m`: categorical for one-hot sequences, else `cfg.likelihood` (scale by kind)."
     name = 'categorical' if cfg.kinds[m] == 'onehot' else cfg.likelihood
-    scale = dict(scale=cfg.lik_scale) if name in ('laplace', 'normal') else {}
+    vector = cfg.kinds[m] == 'vector' and cfg.vector_lik_scale is not None
+    scale = dict(scale=cfg.vector_lik_scale if vector else cfg.lik_scale) if name in ('laplace', 'normal') else {}
     return make_likelihood(name, weight=cfg.lik_weights[m], **scale)
 
 # %% ../nbs/05_model.ipynb #b416efef

@@ -54,6 +54,8 @@ class TrainConfig:
     family: str|None = opt(None, "prior and posterior family: 'laplace' or 'normal'")
     likelihood: str|None = opt(None, "likelihood of image and vector modalities: 'laplace', 'normal' or 'bernoulli'")
     lik_scale: float|None = opt(None, 'fixed scale of Laplace and Normal likelihoods')
+    vector_lik_scale: float|None = opt(None, 'the same for vector modalities (quick: 1, the spread of a standardised '
+                                             'feature; paper: as --lik_scale)')
     lik_weights: str|None = opt(None, "comma-separated weight of each modality's log-likelihood (default 1 each)")
     arch: str|None = opt(None, "networks: 'default' (small, CPU-sized) or 'paper' (the published ResNets)")
     estimator: str|None = opt(None, "'elbo', 'iwae' or 'dreg'")
@@ -101,8 +103,9 @@ class TrainConfig:
 
 # %% ../nbs/10_train.ipynb #ad5d95ed
 PAPER_POLYMNIST = dict(clusters=40, dz=32, dw=32, beta=2.5, family='laplace', likelihood='laplace', lik_scale=0.75,
-                       arch='paper', estimator='elbo', n_samples=1, epochs=250, steps=None, batch_size=128, lr=1e-3,
-                       prior_lr_scale=1., warmup=0., prior_init='none', select_beta=2.5, mixed_precision='no')
+                       vector_lik_scale=None, arch='paper', estimator='elbo', n_samples=1, epochs=250, steps=None,
+                       batch_size=128, lr=1e-3, prior_lr_scale=1., warmup=0., prior_init='none', select_beta=2.5,
+                       mixed_precision='no')
 
 PAPER_CUBICC = dict(PAPER_POLYMNIST,
     clusters=35, dz=64, beta=1.0, select_beta=1.0,   # CUBICC's published K, latent size and beta
@@ -116,6 +119,7 @@ QUICK = dict(PAPER_POLYMNIST,
     arch='default',                          # small conv nets sized for a 2-core CPU (notebook 03)
     epochs=None, steps=1875,                 # minutes on a CPU, the same on any data set (PolyMNIST: 2 epochs)
     likelihood='normal', lik_scale=0.2,      # the latent learns the digits in 1.6 epochs, not in 250
+    vector_lik_scale=1.0,                    # standardised vectors: noise of a feature's own spread (the suite)
     beta=0.5, batch_size=64, lr=2e-3,        # more and larger steps in the time there is
     prior_lr_scale=10.,                      # the prior keeps up with a latent that moves fast
     warmup=0.75, prior_init='gmm',           # VaDE: prior means from a GMM fit of the latent means
@@ -215,7 +219,8 @@ def load_splits(cfg:TrainConfig) -> dict[str, MultimodalDataset]:
 def model_config(cfg:TrainConfig, ds:MultimodalDataset) -> CMVAEConfig:
     "The `CMVAEConfig` of a run on data shaped like `ds`."
     return CMVAEConfig(shapes=ds.shapes, kinds=ds.kinds, K=cfg.clusters, dz=cfg.dz, dw=cfg.dw, family=cfg.family,
-                       likelihood=cfg.likelihood, lik_scale=cfg.lik_scale, lik_weights=parse_floats(cfg.lik_weights),
+                       likelihood=cfg.likelihood, lik_scale=cfg.lik_scale, vector_lik_scale=cfg.vector_lik_scale,
+                       lik_weights=parse_floats(cfg.lik_weights),
                        arch=cfg.arch, beta=cfg.beta, estimator=cfg.estimator, n_samples=cfg.n_samples)
 
 # %% ../nbs/10_train.ipynb #d55d6d0b
