@@ -225,7 +225,8 @@ def selection_step(model:CMVAE, valid:MultimodalDataset, cfg:EvalConfig, out:Pat
     if agreement < AGREEMENT_FLOOR:
         found['selection_warning'] = (
             f'the modalities agree on the cluster of only {agreement:.0%} of validation items (below '
-            f'{AGREEMENT_FLOOR:.0%}): their codes do not share the latent, so the {selected.prior.n_clusters} clusters found are '
+            f'{AGREEMENT_FLOOR:.0%}): their codes do not share the latent, so the {selected.prior.n_clusters} clusters '
+            'found are '
             'not a count of the data\'s clusters. Train longer (--steps) or with a larger --beta, and check the '
             'latent K-means score in metrics.json')
     return selected, found

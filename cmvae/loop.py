@@ -32,7 +32,7 @@ class LoopConfig:
     seed: int = 0                  # seeds the order of the batches
     resume: bool = False           # continue from the newest complete checkpoint under `out`
     keep_checkpoints: int = 2      # complete checkpoints kept (the newest)
-    checkpoint_every: int = 500    # steps between checkpoints (at the end of the epoch that reaches them; and at the end)
+    checkpoint_every: int = 500    # steps between checkpoints (at the end of the epoch reaching them, and at the end)
     log_every: int = 20            # optimiser steps between log lines
     mixed_precision: str = 'no'    # 'no' | 'bf16' | 'fp16': Accelerate's autocast
     tensorboard: bool = False      # also log to TensorBoard under `out`/tensorboard

@@ -156,7 +156,8 @@ def set_groups(self:MixturePrior, labels, # (K,) integers: components with the s
     "Group the components into clusters by `labels`; each cluster takes the id of its smallest member."
     labels = torch.as_tensor(labels).flatten()
     if labels.shape != (self.K,) or labels.dtype.is_floating_point:
-        raise ValueError(f'labels must be {self.K} integers, one per component, got {tuple(labels.shape)} {labels.dtype}')
+        raise ValueError(f'labels must be {self.K} integers, one per component, '
+                         f'got {tuple(labels.shape)} {labels.dtype}')
     first = {}
     for c, l in enumerate(labels.tolist()): first.setdefault(l, c)    # components in order: the first is the smallest
     self.group.copy_(torch.tensor([first[l] for l in labels.tolist()], device=self.group.device))
