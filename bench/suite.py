@@ -13,7 +13,7 @@ the number a clustering method must beat. `kmeans_latent` is K-means with the tr
 ceiling the mixture prior should reach.
 """
 from __future__ import annotations
-import argparse, json, os, platform, subprocess, sys, time
+import argparse, json, os, platform, shutil, subprocess, sys, time
 from pathlib import Path
 
 import numpy as np
@@ -223,7 +223,7 @@ def main(argv=None):
         runs = []
         for s in seeds:
             run_dir = out/f'{name}-seed{s}'
-            if (run_dir/'metrics.json').exists(): import shutil; shutil.rmtree(run_dir)
+            if (run_dir/'metrics.json').exists(): shutil.rmtree(run_dir)     # a finished run is run again
             runs.append(run_one(paths[name], s, run_dir, args.extra, args.repo))
             m = runs[-1]['metrics']
             print(f"{name} seed {s}: found {m.get('clusters_found')} of {m.get('clusters_trained')}, ACC {m.get('acc')}, "

@@ -68,7 +68,7 @@ def image_modalities(model:CMVAE) -> list[int]: return [m for m, k in enumerate(
 def plot_cluster_samples(model:CMVAE, n:int=4, generator=None) -> plt.Figure:
     "A grid: one row per active cluster (by decreasing pi), `n` samples of every image modality."
     image_ms = image_modalities(model)
-    pi = torch.zeros(model.prior.K).index_add_(0, model.prior.group.cpu(), model.prior.pi.detach().cpu())  # per cluster
+    pi = model.prior.cluster_pi.detach().cpu()
     order = sorted(model.prior.clusters, key=lambda c: -pi[c])
     fig, axes = plt.subplots(len(order), 1, figsize=(1.1 * n * len(image_ms), 0.9 * len(order) + 0.5), squeeze=False)
     for ax, c in zip(axes[:, 0], order):
@@ -215,10 +215,9 @@ def selection_step(model:CMVAE, valid:MultimodalDataset, cfg:EvalConfig, out:Pat
     write_json(out/'selection.json', sel.to_dict())
     save_figure(sel.plot(), out/'selection.png')
     selected, z = apply_selection(model, sel), z.to(model.prior.mu_c.device)
-    labels = merge_split_clusters(selected.prior.posterior(z)) if cfg.merge else torch.arange(model.prior.K)
-    selected.prior.set_groups(labels)
-    merged = [ids for ids in (torch.nonzero(labels == l).flatten().tolist() for l in labels.unique()) if len(ids) > 1]
-    write_json(out/'merged.json', dict(groups=merged))
+    if cfg.merge: selected.prior.set_groups(merge_split_clusters(selected.prior.posterior(z)))
+    members = [(selected.prior.group == c).nonzero().flatten().tolist() for c in selected.prior.clusters]
+    write_json(out/'merged.json', dict(groups=[ids for ids in members if len(ids) > 1]))
     agreement = modality_agreement(selected.prior.cluster_posterior(z))
     found = dict(clusters_found_other_norm=other.clusters_found, clusters_pruned_to=sel.clusters_found,
                  modality_agreement=agreement)
@@ -226,9 +225,8 @@ def selection_step(model:CMVAE, valid:MultimodalDataset, cfg:EvalConfig, out:Pat
         found['selection_warning'] = (
             f'the modalities agree on the cluster of only {agreement:.0%} of validation items (below '
             f'{AGREEMENT_FLOOR:.0%}): their codes do not share the latent, so the {selected.prior.n_clusters} clusters '
-            'found are '
-            'not a count of the data\'s clusters. Train longer (--steps) or with a larger --beta, and check the '
-            'latent K-means score in metrics.json')
+            "found are not a count of the data's clusters. Train longer (--steps) or with a larger --beta, and check "
+            'the latent K-means score in metrics.json')
     return selected, found
 
 # %% ../nbs/09_evaluate.ipynb #78286329

@@ -142,6 +142,11 @@ def n_clusters(self:MixturePrior) -> int:
     "Number of active clusters (groups of active components)."
     return len(self.clusters)
 
+@patch(as_prop=True)
+def cluster_pi(self:MixturePrior) -> Tensor: # (K,)
+    "p(g) at each cluster's id, 0 elsewhere: pi summed over the components of each cluster."
+    return torch.zeros_like(self.pi).index_add_(0, self.group, self.pi)
+
 @patch
 def cluster_posterior(self:MixturePrior, z:Tensor, # (..., D)
                      ) -> Tensor: # (..., K) p(g|z) at each cluster's id, 0 elsewhere

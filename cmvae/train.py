@@ -227,9 +227,7 @@ def model_config(cfg:TrainConfig, ds:MultimodalDataset) -> CMVAEConfig:
 # %% ../nbs/10_train.ipynb #d55d6d0b
 def check_data(cfg:TrainConfig, train:MultimodalDataset) -> None:
     "Raise a `ValueError` naming the fix when the training split is too small for `cfg` or a modality is constant."
-    N = len(train)
-    if cfg.batch_size > N:
-        raise ValueError(f'--batch_size={cfg.batch_size} is larger than the training split ({N} items): lower it')
+    N = len(train)                                        # (a batch larger than N is refused by `fit_to_data`)
     if cfg.clusters > N:
         raise ValueError(f'--clusters={cfg.clusters} is more than the {N} training items: lower --clusters')
     for m, x in enumerate(train.xs):
