@@ -22,7 +22,7 @@ from fastcore.basics import patch
 # %% auto #0
 __all__ = ['ESTIMATORS', 'CHECKPOINT', 'CMVAEConfig', 'modality_likelihood', 'Standardizer', 'CMVAE', 'Posteriors',
            'check_inputs', 'prepare', 'cluster_term', 'Objective', 'log_mean_exp', 'checkpoint_path', 'param_groups',
-           'two_view_mixture', 'fit_tiny']
+           'two_view_mixture', 'square_images', 'fit_tiny']
 
 # %% ../nbs/05_model.ipynb #7c7f0b37
 @dataclass
@@ -298,8 +298,9 @@ def latent_means(self:CMVAE, xs:list, batch_size:int=1024) -> Tensor:
 # %% ../nbs/05_model.ipynb #c3aa2d91
 @patch
 def decode(self:CMVAE, z:Tensor, w:Tensor) -> list[Tensor]:
-    "Likelihood means of every modality decoded from z [N, dz] and private codes w [M, N, dw], in the data's units."
-    outs = self.decoders([torch.cat([z, w_m], -1) for w_m in w])
+    "Likelihood means of every modality decoded from z [N, dz] (or one per modality, [M, N, dz]) and private codes w [M, N, dw], in the data's units."
+    zs = z if z.dim() == 3 else z.expand(len(w), *z.shape)
+    outs = self.decoders([torch.cat([z_m, w_m], -1) for z_m, w_m in zip(zs, w)])
     means = [lik.mean(out) for lik, out in zip(self.likelihoods, outs)]
     for m, std in self.standardizers.items(): means[int(m)] = std.inverse(means[int(m)])    # back to the user's units
     return means
@@ -413,6 +414,21 @@ def two_view_mixture(n:int, # items
     # x_v = tanh([shared, private] A_v / 2) + noise
     xs = [torch.tanh(torch.cat([shared, torch.randn(n, 2, generator=g)], 1) @ A / 2)
           + 0.05 * torch.randn(n, D, generator=g) for A in maps]
+    return xs, y
+
+# %% ../nbs/05_model.ipynb #acef26a9
+def square_images(n:int, # items
+                  seed:int=0) -> tuple[list[Tensor], Tensor]: # two modalities [n, 1, 28, 28] uint8, labels [n] in 0..3
+    "Two image modalities of a square in one of four quadrants (the label), jittered, on noise; brightness differs."
+    g = torch.Generator().manual_seed(seed)
+    y = torch.randint(4, (n,), generator=g)
+    xs = []
+    for m in range(2):
+        x = (torch.rand(n, 1, 28, 28, generator=g) * 80).to(torch.uint8)
+        for i, c in enumerate(y.tolist()):
+            r, col = divmod(c, 2); dy, dx = torch.randint(0, 3, (2,), generator=g).tolist()
+            x[i, 0, 4 + 12 * r + dy:10 + 12 * r + dy, 4 + 12 * col + dx:10 + 12 * col + dx] = 255 if m == 0 else 180
+        xs.append(x)
     return xs, y
 
 # %% ../nbs/05_model.ipynb #59949ba2
