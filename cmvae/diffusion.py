@@ -24,10 +24,10 @@ from accelerate.utils import set_seed
 from torchvision.utils import make_grid
 
 from .model import CMVAE
-from .metrics import fid_available, inception_features, load_classifiers
+from .metrics import fid_available, inception_features, load_classifiers, agreement, sample_rows
 from .loop import LoopConfig, make_accelerator, train_loop
 from .evaluate import (image_modalities, image_strip, save_figure, plot_cross_modal, inception_net,
-                            cached_real_features, fid_from_features, _rows)
+                            cached_real_features, fid_from_features)
 
 # %% auto #0
 __all__ = ['UNET_PRESETS', 'NoiseSchedule', 'DDPMSampler', 'DDIMSampler', 'make_sampler', 'sample_loop', 'UNetConfig',
@@ -146,7 +146,7 @@ def make_sampler(schedule:NoiseSchedule, name:str='ddim', steps:int=25, eta:floa
 def sample_loop(denoise, # (x_t, t (B,) long, cond) -> predicted noise, shaped like x_t
                 sampler, # `DDPMSampler` or `DDIMSampler`
                 cond:Tensor, # (B, C, H, W) the condition (a CMVAE reconstruction in [-1, 1])
-                x_T:Tensor|None=None, # the starting noise (default: drawn from `generator`)
+                x_T:Tensor|None=None, # the starting noise when `start` = 1 (default: drawn from `generator`)
                 generator:torch.Generator|None=None,
                 progress:bool=False,
                 start:float=1., # fraction of the T steps to start from: 1 = pure noise; below: `cond` noised
@@ -343,7 +343,7 @@ def diffusion_objective(model:DCMVAE, xs:list[Tensor]) -> tuple[Tensor, dict]:
     conds = conditioning(model.cmvae, xs, model.cfg.p_cross)
     s, losses = model.schedule, {}
     for m in model.modalities:
-        x0, cond = to_signed(to_float(xs[m], 'image')), to_signed(conds[m]).to(xs[m].device)
+        x0, cond = to_signed(to_float(xs[m], 'image')), to_signed(conds[m])
         t = torch.randint(s.T, (len(x0),), device=x0.device)
         noise = torch.randn_like(x0)
         eps = model.denoisers[str(m)](s.q_sample(x0, t, noise), t, cond)
@@ -432,7 +432,7 @@ def kid_from_features(f1:Tensor, f2:Tensor, # (n1, F), (n2, F) features
 @torch.no_grad()
 def paired_draws(dm:DCMVAE, test:MultimodalDataset, n:int, seed:int=0, progress:bool=False) -> dict:
     "CMVAE draws and their refinements: 'uncond' (n joint samples) and 'cond' (each modality from the others), rows."
-    rows = _rows(len(test), n, seed)
+    rows = sample_rows(len(test), n, torch.Generator().manual_seed(seed))
     g = lambda: torch.Generator(dm.cmvae.r_raw.device).manual_seed(seed)
     before = dict(uncond=dm.cmvae.generate(n, generator=g()),
                   cond=[dm.cmvae.cross_generate([None if k == t else x[rows] for k, x in enumerate(test.xs)],
@@ -446,7 +446,7 @@ def paired_draws(dm:DCMVAE, test:MultimodalDataset, n:int, seed:int=0, progress:
 def _coherence(clf, images:dict, y:Tensor|None) -> dict:
     "Unconditional: all classifiers agree on a joint sample; conditional: the generated digit is the tuple's."
     pred = {kind: clf.predict(xs) for kind, xs in images.items()}                  # (M, n) each
-    return dict(uncond=float((pred['uncond'] == pred['uncond'][:1]).all(0).float().mean()),
+    return dict(uncond=float(agreement(pred['uncond']).float().mean()),
                 cond=float((pred['cond'] == y[None]).float().mean()))
 
 def stage_metrics(dm:DCMVAE, test:MultimodalDataset, draws:dict, net=None, clf=None, cache_dir=None) -> dict:

@@ -21,7 +21,7 @@ from .nets import bf16_native
 from .model import CMVAE
 from .metrics import (clustering_scores, plot_confusion, load_classifiers, conditional_coherence,
                            unconditional_coherence, fid_available, load_inception, inception_features,
-                           feature_stats, frechet_distance)
+                           feature_stats, frechet_distance, sample_rows)
 from .prune import encode_for_selection, select_clusters, apply_selection, modality_agreement, merge_split_clusters
 
 # %% auto #0
@@ -174,14 +174,9 @@ def fid_from_features(f1:Tensor, f2:Tensor) -> float: # (n1, F), (n2, F) feature
     return float((mu1 - mu2).pow(2).sum() + A1.pow(2).sum() / d1 + A2.pow(2).sum() / d2 - 2 * cross)
 
 # %% ../nbs/09_evaluate.ipynb #67de5251
-def _rows(N:int, n:int, seed:int) -> Tensor:
-    "`n` distinct random indices of `N` items, seeded."
-    if not 2 <= n <= N: raise ValueError(f'--fid_samples={n}: FID needs between 2 and {N} (the test tuples) images')
-    return torch.randperm(N, generator=torch.Generator().manual_seed(seed))[:n]
-
 def fid_scores(model:CMVAE, test:MultimodalDataset, net, n:int, seed:int=0, cache_dir=None) -> dict:
     "`fid_uncond` and `fid_cond` (means over modalities) and their per-modality lists, on `n` images per modality."
-    device, rows = model.r_raw.device, _rows(len(test), n, seed)
+    device, rows = model.r_raw.device, sample_rows(len(test), n, torch.Generator().manual_seed(seed))
     g = lambda: torch.Generator(device).manual_seed(seed)
     real = cached_real_features([x[rows] for x in test.xs], net, cache_dir)
     fakes = dict(uncond=model.generate(n, generator=g()),

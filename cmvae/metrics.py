@@ -24,9 +24,9 @@ from .nets import bf16_native
 __all__ = ['CLASSIFIER_EPOCHS', 'CLASSIFIER_LR', 'CLASSIFIER_BATCH', 'CLASSIFIERS_FORMAT', 'FID_PACKAGE', 'FID_WEIGHTS',
            'FID_FIX', 'contingency', 'cluster_acc', 'clustering_scores', 'plot_confusion', 'DigitClassifier',
            'Ensemble', 'Classifiers', 'accuracy', 'train_classifier', 'train_classifiers', 'classifiers_path',
-           'save_classifiers', 'load_classifiers', 'conditional_coherence', 'unconditional_coherence',
+           'save_classifiers', 'load_classifiers', 'conditional_coherence', 'agreement', 'unconditional_coherence',
            'frechet_distance', 'fid_available', 'load_inception', 'inception_features', 'feature_stats', 'fid',
-           'real_stats', 'fid_uncond', 'fid_cond']
+           'sample_rows', 'real_stats', 'fid_uncond', 'fid_cond']
 
 # %% ../nbs/06_metrics.ipynb #a7adfaa9
 def _labels(a, name:str) -> np.ndarray:
@@ -382,6 +382,11 @@ def conditional_coherence(model, # has `cross_generate(xs, generator=...)` (a CM
 
 # %% ../nbs/06_metrics.ipynb #407b6e43
 @torch.no_grad()
+def agreement(pred:Tensor, # (M, n) predicted labels of each modality's samples
+             ) -> Tensor: # (n,) bool
+    "Joint samples on which every classifier predicts the same digit: f_1(x^_1) = ... = f_M(x^_M)."
+    return (pred == pred[:1]).all(0)
+
 def unconditional_coherence(model, # has `generate(n, generator=...)` (a CMVAE)
                             classifiers:Classifiers, # one per modality
                             n:int=1000, # joint samples
@@ -393,8 +398,7 @@ def unconditional_coherence(model, # has `generate(n, generator=...)` (a CMVAE)
     agree = 0
     for start in range(0, n, batch_size):
         pred = classifiers.predict(model.generate(min(batch_size, n - start), generator=generator))   # (M, b)
-        # sample coherent when f_1(x^_1) = ... = f_M(x^_M)
-        agree += int((pred == pred[:1]).all(0).sum())
+        agree += int(agreement(pred).sum())
     return agree / n
 
 # %% ../nbs/06_metrics.ipynb #e76b8c64
@@ -503,9 +507,10 @@ def fid(real_images:Tensor, fake_images:Tensor, # (N, C, H, W) each: uint8, or f
                             *feature_stats(inception_features(fake_images, net, batch_size)))
 
 # %% ../nbs/06_metrics.ipynb #6cea630d
-def _rows(N:int, n:int, generator:torch.Generator|None) -> Tensor:
+def sample_rows(N:int, n:int, generator:torch.Generator|None) -> Tensor:
     "`n` distinct random indices of `N` items (drawn on the generator's device, returned on the CPU)."
-    if not 2 <= n <= N: raise ValueError(f'n={n}: FID needs 2 <= n <= {N} (the number of test tuples)')
+    if not 2 <= n <= N: raise ValueError(f'n={n}: FID needs 2 <= n <= {N} (the number of test tuples): '
+                                  'choose --fid-samples in that range')
     if generator is None or generator.device.type == 'cpu': return torch.randperm(N, generator=generator)[:n]
     return torch.randperm(N, generator=generator, device=generator.device)[:n].cpu()
 
@@ -516,7 +521,7 @@ def real_stats(ds:MultimodalDataset, # real images
                generator:torch.Generator|None=None, batch_size:int=16,
               ) -> list[tuple]: # per modality: mean (F,), covariance (F, F)
     "Inception statistics (mean, covariance) of `n` random images of each modality of `ds`."
-    rows = _rows(len(ds), n, generator)
+    rows = sample_rows(len(ds), n, generator)
     return [feature_stats(inception_features(x[rows], net, batch_size)) for x in ds.xs]
 
 # %% ../nbs/06_metrics.ipynb #47ddf45d
@@ -547,7 +552,7 @@ def fid_cond(model, # has `cross_generate(xs, generator=...)`
             ) -> tuple[float, list[float]]: # mean over modalities, per modality
     "FID of each modality generated from all the others of `n` test tuples, against real test images, and their mean."
     real = real or real_stats(ds, net, n, generator, batch_size)
-    rows = _rows(len(ds), n, generator)
+    rows = sample_rows(len(ds), n, generator)
     # target t generated from every other modality of the same tuples
     fakes = [model.cross_generate([None if k == t else x[rows] for k, x in enumerate(ds.xs)], generator=generator)[t]
              for t in range(ds.M)]
