@@ -159,8 +159,13 @@ body.site-contents { font: 15px/1.5 sans-serif; }
 """
 
 # Marks each <img> with the width it decoded to, so tools/check_site.py can tell a figure from a broken one.
+# `PAGE.html?cell=cell-id=...` shows only that cell (check_site's screenshot of a page's widgets, which sit far
+# below the top).
 MARK_IMAGES = """<script>window.addEventListener('load', () => document.querySelectorAll('img').forEach(
-  i => i.setAttribute('data-decoded-width', i.naturalWidth)));</script>"""
+  i => i.setAttribute('data-decoded-width', i.naturalWidth)));
+const only = new URLSearchParams(location.search).get('cell');
+if (only) window.addEventListener('DOMContentLoaded', () => document.querySelectorAll('.jp-Cell').forEach(
+  c => { if (c.id !== only) c.style.display = 'none'; }));</script>"""
 
 # nbconvert's lab page with the site's sidebar first in <body> and its CSS in <head>.
 PAGE_TEMPLATE = """{%- extends 'index.html.j2' -%}

@@ -13,7 +13,7 @@ import argparse, os, re, shutil, subprocess, sys, tempfile, time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from build_site import NBS, TOP, read_pages, select   # the reading order and page names, from nbs/sidebar.yml
+from build_site import NBS, TOP, WIDGET_VIEW, read_pages, select   # the reading order and page names, from nbs/sidebar.yml
 
 VIEW = '<script type="application/vnd.jupyter.widget-view+json">'
 CHROMIUM_FLAGS = ['--headless', '--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking',
@@ -63,6 +63,13 @@ def widgets(static, dom):
         return f'{rendered} of {views} widget views rendered (renderer {renderer}; offline, build with --assets DIR)'
     return ''
 
+def last_widget_cell(static):
+    "The id of the last cell whose output is a widget view ('cell-id=...'), None on a page without one."
+    views = [m.start() for m in re.finditer(re.escape(WIDGET_VIEW), static)]
+    cells = [(m.start(), m[1]) for m in re.finditer(r'id="(cell-id=[\w-]+)"', static)]
+    before = [cid for pos, cid in cells if views and pos < views[-1]]
+    return before[-1] if before else None
+
 def check(exe, site, page, budget_ms):
     "One line on what `page` misses ('' if nothing); writes its screenshot."
     f = site/page.html
@@ -71,6 +78,10 @@ def check(exe, site, page, budget_ms):
     shot = site/'_screenshots'/f'{page.name}.png'
     shot.parent.mkdir(parents=True, exist_ok=True)
     chromium(exe, url, f'--screenshot={shot}', '--window-size=1200,2000', budget_ms=budget_ms)
+    cell = last_widget_cell(static)
+    if cell:    # the page's top rarely shows its widgets: a second screenshot of the last of them alone
+        chromium(exe, f'{url}?cell={cell}', f'--screenshot={shot.with_name(shot.stem + "-widgets.png")}',
+                 '--window-size=1200,2000', budget_ms=budget_ms)
     return '; '.join(m for m in (figures(static, dom, f), widgets(static, dom)) if m)
 
 def main(argv=None):
