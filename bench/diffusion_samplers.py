@@ -18,7 +18,8 @@ import torch
 
 from cmvae.data import load_dataset
 from cmvae.diffusion import DCMVAE, kid_from_features
-from cmvae.evaluate import _rows, cached_real_features, fid_from_features, inception_net
+from cmvae.evaluate import cached_real_features, fid_from_features, inception_net
+from cmvae.metrics import sample_rows
 from cmvae.metrics import inception_features, load_classifiers
 
 
@@ -50,7 +51,7 @@ def main():
         spec, _, start = spec.partition('@')
         name, _, steps = spec.partition(':')
         n = a.ddpm_n if name == 'ddpm' else a.n
-        rows = _rows(len(test), n, a.seed)
+        rows = sample_rows(len(test), n, torch.Generator().manual_seed(a.seed))
         real = cached_real_features([test.xs[m][rows] for m in ms], net, Path(a.root)/'inception_features')
         t0 = time.time()
         refined = [dm.refine(m, draws[m][:n], sampler=name, steps=int(steps or 25),
