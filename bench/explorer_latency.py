@@ -23,7 +23,7 @@ def main():
         def move(k=k): ui.k.value = k
         slider.append(seconds(move))
     print(f'slider moved to {len(slider)} steps: median {statistics.median(slider):.2f} s, max {max(slider):.2f} s '
-          '(each redraws the curve, confusion, cluster list, cluster tab and map)')
+          '(the curve, confusion, counts, cluster list and line; the map when it shows clusters)')
     ui.k.value = ex.chosen
     clusters = [c for _, c in ui.cluster.options]
     first = [seconds(lambda c=c: setattr(ui.cluster, 'value', c)) for c in clusters[1:6]]
