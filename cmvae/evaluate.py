@@ -4,7 +4,7 @@
 
 # %% ../nbs/09_evaluate.ipynb #b75a5556
 from __future__ import annotations
-import hashlib, time
+import hashlib, json, time
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -25,10 +25,11 @@ from .metrics import (clustering_scores, plot_confusion, load_classifiers, condi
 from .prune import encode_for_selection, select_clusters, apply_selection, modality_agreement, merge_split_clusters
 
 # %% auto #0
-__all__ = ['AGREEMENT_FLOOR', 'EvalConfig', 'timed', 'image_strip', 'image_modalities', 'plot_cluster_samples',
+__all__ = ['AGREEMENT_FLOOR', 'REFIT_ITEMS', 'EvalConfig', 'timed', 'image_strip', 'image_modalities', 'plot_cluster_samples',
            'plot_cross_modal', 'save_figure', 'kmeans_scores', 'scores_with_prefix', 'scores_with_suffix',
            'AutocastNet', 'inception_net', 'precision_of', 'images_key', 'cached', 'cached_real_features',
-           'fid_from_features', 'fid_scores', 'coherence_scores', 'selection_step', 'evaluate']
+           'fid_from_features', 'fid_scores', 'coherence_scores', 'refit_points', 'selection_step', 'evaluate',
+           'load_trained']
 
 # %% ../nbs/09_evaluate.ipynb #e1d32247
 @dataclass
@@ -40,6 +41,7 @@ class EvalConfig:
     select_beta: float = 2.5       # weight of the entropy in the selection score
     entropy_norm: str = 'active'   # 'active' (log of the active clusters, the paper) or 'K' (log K, the published code)
     vote: str = 'majority'         # combine modalities by 'majority' vote or averaged posteriors ('mean')
+    refit: bool = True             # after pruning, EM on training items' latent means moves the kept components (04)
     merge: bool = True             # after pruning, merge clusters that hold different modalities of the same items (07)
     coherence: bool = False        # coherence with PolyMNIST's digit classifiers (trained and cached on first use)
     fid: bool = True               # FID of the image modalities, when the Inception weights are installed
@@ -201,8 +203,17 @@ def coherence_scores(model:CMVAE, test:MultimodalDataset, root:str|Path, n:int, 
 # %% ../nbs/09_evaluate.ipynb #aaae3b94
 AGREEMENT_FLOOR = 0.5   # notebook 07: runs with the right count agreed at >= 0.80, wrong ones at <= 0.57
 
-def selection_step(model:CMVAE, valid:MultimodalDataset, cfg:EvalConfig, out:Path) -> tuple[CMVAE, dict]:
-    "Select the number of clusters on `valid`, write its curve under `out`; the pruned model and the counts found."
+REFIT_ITEMS = 10_000    # training items whose per-modality posterior means the kept components are refitted to
+
+def refit_points(model:CMVAE, ds:MultimodalDataset, seed:int=0) -> Tensor: # (M * n, dz)
+    "Posterior means of every modality of at most `REFIT_ITEMS` random items of `ds`, one point per item and modality."
+    some = ds.subset(torch.randperm(len(ds), generator=torch.Generator().manual_seed(seed))[:REFIT_ITEMS])
+    return encode_for_selection(model, some, use_mean=True).flatten(0, 1)
+
+def selection_step(model:CMVAE, valid:MultimodalDataset, cfg:EvalConfig, out:Path,
+                   fit:MultimodalDataset|None=None, # items the kept components are refitted to (None: `valid`)
+                  ) -> tuple[CMVAE, dict]:
+    "Select the number of clusters on `valid`, refit and merge them, write the curve under `out`; the model and counts."
     z = encode_for_selection(model, valid, generator=torch.Generator(model.r_raw.device).manual_seed(cfg.seed))
     sel = select_clusters(model, z, beta=cfg.select_beta, entropy_norm=cfg.entropy_norm, vote=cfg.vote)
     other_norm = 'K' if cfg.entropy_norm == 'active' else 'active'
@@ -210,12 +221,16 @@ def selection_step(model:CMVAE, valid:MultimodalDataset, cfg:EvalConfig, out:Pat
     write_json(out/'selection.json', sel.to_dict())
     save_figure(sel.plot(), out/'selection.png')
     selected, z = apply_selection(model, sel), z.to(model.prior.mu_c.device)
+    found = dict(clusters_found_other_norm=other.clusters_found, clusters_pruned_to=sel.clusters_found)
+    if cfg.refit:
+        trained = dict(mu_c=selected.prior.mu_c.tolist(), pi_logits=selected.prior.pi_logits.tolist())
+        history = selected.prior.refit(refit_points(selected, valid if fit is None else fit, cfg.seed))
+        found.update(refit_steps=len(history) - 1, refit_loglik_gain=(history[-1] - history[0]) / model.config.dz)
+        write_json(out/'refit.json', dict(loglik_per_step=history, trained_prior=trained))   # to undo it: load_trained
     if cfg.merge: selected.prior.set_groups(merge_split_clusters(selected.prior.posterior(z)))
     members = [(selected.prior.group == c).nonzero().flatten().tolist() for c in selected.prior.clusters]
     write_json(out/'merged.json', dict(groups=[ids for ids in members if len(ids) > 1]))
-    agreement = modality_agreement(selected.prior.cluster_posterior(z))
-    found = dict(clusters_found_other_norm=other.clusters_found, clusters_pruned_to=sel.clusters_found,
-                 modality_agreement=agreement)
+    found['modality_agreement'] = agreement = modality_agreement(selected.prior.cluster_posterior(z))
     if agreement < AGREEMENT_FLOOR:
         found['selection_warning'] = (
             f'the modalities agree on the cluster of only {agreement:.0%} of validation items (below '
@@ -227,7 +242,7 @@ def selection_step(model:CMVAE, valid:MultimodalDataset, cfg:EvalConfig, out:Pat
 # %% ../nbs/09_evaluate.ipynb #78286329
 @torch.no_grad()
 def evaluate(model:CMVAE, # trained, on the device to evaluate on
-             splits:dict[str, MultimodalDataset], # 'valid' and 'test'
+             splits:dict[str, MultimodalDataset], # 'valid' and 'test'; 'train' (if given) for the refit
              out:str|Path, # run folder: figures and selection.json are written here
              cfg:EvalConfig) -> tuple[CMVAE, dict]: # the selected model and the metrics
     "Select, score and draw a trained `model`; write the figures under `out`."
@@ -243,7 +258,7 @@ def evaluate(model:CMVAE, # trained, on the device to evaluate on
     # 2. selection on the validation split
     selected = model
     if cfg.select and model.prior.K_active > 2:
-        with timed(parts, 'selection'): selected, found = selection_step(model, splits['valid'], cfg, out)
+        with timed(parts, 'selection'): selected, found = selection_step(model, splits['valid'], cfg, out, splits.get('train'))
         if 'selection_warning' in found: warnings.append(found.pop('selection_warning'))
         metrics.update(found)
     metrics['clusters_found'] = selected.prior.n_clusters
@@ -278,3 +293,15 @@ def evaluate(model:CMVAE, # trained, on the device to evaluate on
     metrics['eval_seconds_parts'] = {k: round(v, 2) for k, v in parts.items()}
     metrics['warnings'] = warnings
     return selected, metrics
+
+# %% ../nbs/09_evaluate.ipynb #8102a4f9
+def load_trained(run:str|Path) -> CMVAE:
+    "The model of a run folder as it was trained: every cluster active, none merged, the prior before any refit."
+    model, run = CMVAE.load(run), Path(run)
+    K = model.prior.K
+    model.prior.set_active(range(K)); model.prior.set_groups(range(K))
+    if (run/'refit.json').exists():
+        trained = json.loads((run/'refit.json').read_text())['trained_prior']
+        with torch.no_grad():
+            for name, values in trained.items(): getattr(model.prior, name).copy_(torch.tensor(values))
+    return model

@@ -12,7 +12,7 @@ from torch import Tensor, nn
 from .likelihoods import LatentFamily, sample_categorical
 
 # %% auto #0
-__all__ = ['MixturePrior', 'fit_prior_means']
+__all__ = ['MixturePrior', 'fit_prior_means', 'weighted_median']
 
 # %% ../nbs/04_prior.ipynb #8203c945
 class MixturePrior(nn.Module):
@@ -211,3 +211,44 @@ def fit_prior_means(zm:Tensor, # (N, D) latent points, e.g. posterior means
         gmm = GaussianMixture(K, covariance_type='diag', max_iter=100, random_state=seed, reg_covar=1e-4)
         centres = gmm.fit(x).means_
     return torch.as_tensor(centres, dtype=zm.dtype)
+
+# %% ../nbs/04_prior.ipynb #45ae7bd1
+def _weighted_median_sorted(xs:Tensor, # (N, D) points sorted in each dimension
+                            order:Tensor, # (N, D) the sort's indices (x.sort(0))
+                            w:Tensor, # (N,) non-negative weights, positive sum
+                           ) -> Tensor: # (D,)
+    cw = w[order].cumsum(0)                                           # (N, D) cumulative weight in sorted order
+    half = (cw[-1] / 2).unsqueeze(-1)                                 # (D, 1)
+    i = torch.searchsorted(cw.T.contiguous(), half).clamp_max(len(xs) - 1)
+    return xs.gather(0, i.T).squeeze(0)
+
+def weighted_median(x:Tensor, # (N, D) points
+                    w:Tensor, # (N,) non-negative weights, positive sum
+                   ) -> Tensor: # (D,) argmin_m sum_n w_n |x_nd - m|, per dimension
+    "Per-dimension weighted median of `x` under weights `w`."
+    if x.dim() != 2 or w.shape != x.shape[:1]:
+        raise ValueError(f'x must be (N, D) and w (N,), got {tuple(x.shape)} and {tuple(w.shape)}')
+    return _weighted_median_sorted(*x.sort(0), w)
+
+# %% ../nbs/04_prior.ipynb #10e32500
+@patch
+@torch.no_grad()
+def refit(self:MixturePrior, z:Tensor, # (N, D) latent points, e.g. posterior means of training items
+          steps:int=50, # EM steps at most
+          tol:float=1e-5, # stop when the mean log p(z) gains less than this
+         ) -> list[float]: # mean log p(z) before and after each step
+    "EM on `z` for the weights and means of the active components; scales and pruned components unchanged."
+    if z.dim() != 2 or z.shape[-1] != self.D or len(z) == 0:
+        raise ValueError(f'z must be (N, D={self.D}) latent points, got {tuple(z.shape)}')
+    sorted_z, history = z.sort(0), [self.log_prob(z).mean().item()]
+    for _ in range(steps):
+        r = self.posterior(z)                                           # E: (N, K), 0 on pruned components
+        n_c = r.sum(0)
+        keep = (self.active & (n_c > 1e-6 * len(z))).nonzero().flatten().tolist()
+        for c in keep:                                                  # M: the family's location estimate
+            if self.family.name == 'laplace': self.mu_c[c] = _weighted_median_sorted(*sorted_z, r[:, c])
+            else: self.mu_c[c] = (r[:, c, None] * z).sum(0) / n_c[c]
+        self.pi_logits[keep] = n_c[keep].log()                          # pi_c ∝ sum_n r_nc (log_pi renormalises)
+        history.append(self.log_prob(z).mean().item())
+        if history[-1] - history[-2] < tol: break
+    return history
