@@ -41,7 +41,7 @@ class EvalConfig:
     select_beta: float = 2.5       # weight of the entropy in the selection score
     entropy_norm: str = 'active'   # 'active' (log of the active clusters, the paper) or 'K' (log K, the published code)
     vote: str = 'majority'         # combine modalities by 'majority' vote or averaged posteriors ('mean')
-    refit: bool = True             # after pruning, EM on training items' latent means moves the kept components (04)
+    refit: bool = False            # after pruning, EM on training items' latent means moves the kept components (04)
     merge: bool = True             # after pruning, merge clusters that hold different modalities of the same items (07)
     coherence: bool = False        # coherence with PolyMNIST's digit classifiers (trained and cached on first use)
     fid: bool = True               # FID of the image modalities, when the Inception weights are installed
