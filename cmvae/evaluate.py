@@ -213,7 +213,7 @@ def refit_points(model:CMVAE, ds:MultimodalDataset, seed:int=0) -> Tensor: # (M 
 def selection_step(model:CMVAE, valid:MultimodalDataset, cfg:EvalConfig, out:Path,
                    fit:MultimodalDataset|None=None, # items the kept components are refitted to (None: `valid`)
                   ) -> tuple[CMVAE, dict]:
-    "Select the number of clusters on `valid`, refit and merge them, write the curve under `out`; the model and counts."
+    "Select the number of clusters on `valid`, refit them (`cfg.refit`), merge them; write the curve under `out`."
     z = encode_for_selection(model, valid, generator=torch.Generator(model.r_raw.device).manual_seed(cfg.seed))
     sel = select_clusters(model, z, beta=cfg.select_beta, entropy_norm=cfg.entropy_norm, vote=cfg.vote)
     other_norm = 'K' if cfg.entropy_norm == 'active' else 'active'
@@ -258,7 +258,8 @@ def evaluate(model:CMVAE, # trained, on the device to evaluate on
     # 2. selection on the validation split
     selected = model
     if cfg.select and model.prior.K_active > 2:
-        with timed(parts, 'selection'): selected, found = selection_step(model, splits['valid'], cfg, out, splits.get('train'))
+        with timed(parts, 'selection'):
+            selected, found = selection_step(model, splits['valid'], cfg, out, splits.get('train'))
         if 'selection_warning' in found: warnings.append(found.pop('selection_warning'))
         metrics.update(found)
     metrics['clusters_found'] = selected.prior.n_clusters
