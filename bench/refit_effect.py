@@ -4,34 +4,18 @@ with it, and scored on the test split. The one the run made must reproduce its o
 
     python bench/refit_effect.py runs/suite/*-seed[0-9]
 """
-import json, sys, tempfile
-from dataclasses import replace
+import json, sys
 from pathlib import Path
 
 import numpy as np
 import torch
 
-from cmvae.data import load_dataset
-from cmvae.evaluate import load_trained, selection_step
-from cmvae.metrics import clustering_scores
-from cmvae.prune import encode_for_selection
-from cmvae.train import TrainConfig, eval_config, keep_modalities
+from selection_draws import reselect   # bench/: the re-selection both scripts share
 
 
 def scores(run:Path) -> dict:
-    "ACC and clusters found without and with the refit, for one run folder."
-    cfg = TrainConfig(**json.loads((run/'config.json').read_text())['train'])
-    splits = {s: keep_modalities(load_dataset(cfg.data, s, cfg.root), cfg.modalities) for s in ('train', 'valid', 'test')}
-    model = load_trained(run).eval()
-    z_test = encode_for_selection(model, splits['test'], use_mean=True)
-    out = {}
-    with tempfile.TemporaryDirectory() as tmp:
-        for refit in (False, True):
-            selected, _ = selection_step(model, splits['valid'], replace(eval_config(cfg), refit=refit), Path(tmp),
-                                         splits['train'])
-            pred = selected.cluster_probs_at(z_test).argmax(-1).cpu()
-            out[refit] = dict(acc=clustering_scores(splits['test'].y, pred)['acc'], found=selected.prior.n_clusters)
-    return out
+    "ACC and clusters found without and with the refit, for one run folder (the run's own draw)."
+    return dict(zip((False, True), reselect(run, [dict(refit=False), dict(refit=True)])))
 
 
 if __name__ == '__main__':

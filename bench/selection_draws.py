@@ -26,21 +26,25 @@ def parse_option(text:str) -> dict:
     return dict(entropy_norm=norm, select_beta=float(beta), refit=rest == ['refit'])
 
 
-def run_rows(run:Path, options:list[str], draws:int) -> list[dict]:
-    "One row per option and draw seed: clusters found and test ACC."
+def reselect(run:Path, variants:list[dict]) -> list[dict]:
+    "The run's trained model selected again once per variant (EvalConfig fields over the run's own): clusters, test ACC."
     cfg = TrainConfig(**json.loads((run/'config.json').read_text())['train'])
     splits = {s: keep_modalities(load_dataset(cfg.data, s, cfg.root), cfg.modalities) for s in ('train', 'valid', 'test')}
     model = load_trained(run).eval()
-    z_test, rows = encode_for_selection(model, splits['test'], use_mean=True), []
+    z_test, found = encode_for_selection(model, splits['test'], use_mean=True), []
     with tempfile.TemporaryDirectory() as tmp:
-        for seed in range(draws):
-            for opt in options:
-                ecfg = replace(eval_config(cfg), seed=seed, **parse_option(opt))
-                selected, _ = selection_step(model, splits['valid'], ecfg, Path(tmp), splits['train'])
-                pred = selected.cluster_probs_at(z_test).argmax(-1).cpu()
-                rows.append(dict(option=opt, seed=seed, found=selected.prior.n_clusters,
-                                 acc=clustering_scores(splits['test'].y, pred)['acc']))
-    return rows
+        for v in variants:
+            selected, _ = selection_step(model, splits['valid'], replace(eval_config(cfg), **v), Path(tmp), splits['train'])
+            pred = selected.cluster_probs_at(z_test).argmax(-1).cpu()
+            found.append(dict(found=selected.prior.n_clusters, acc=clustering_scores(splits['test'].y, pred)['acc']))
+    return found
+
+
+def run_rows(run:Path, options:list[str], draws:int) -> list[dict]:
+    "One row per draw seed and option: clusters found and test ACC."
+    keys = [(seed, opt) for seed in range(draws) for opt in options]
+    found = reselect(run, [dict(seed=seed, **parse_option(opt)) for seed, opt in keys])
+    return [dict(r, seed=seed, option=opt) for (seed, opt), r in zip(keys, found)]
 
 
 def main():
