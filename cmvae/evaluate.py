@@ -41,6 +41,7 @@ class EvalConfig:
     select_beta: float = 2.5       # weight of the entropy in the selection score
     entropy_norm: str = 'active'   # 'active' (log of the active clusters, the paper) or 'K' (log K, the published code)
     vote: str = 'majority'         # combine modalities by 'majority' vote or averaged posteriors ('mean')
+    select_rule: str = 'lowest'    # the lowest score (the paper), or 'one_se': the fewest clusters within one SE of it (07)
     refit: bool = False            # after pruning, EM on training items' latent means moves the kept components (04)
     merge: bool = True             # after pruning, merge clusters that hold different modalities of the same items (07)
     coherence: bool = False        # coherence with PolyMNIST's digit classifiers (trained and cached on first use)
@@ -215,13 +216,20 @@ def selection_step(model:CMVAE, valid:MultimodalDataset, cfg:EvalConfig, out:Pat
                   ) -> tuple[CMVAE, dict]:
     "Select the number of clusters on `valid`, refit them (`cfg.refit`), merge them; write the curve under `out`."
     z = encode_for_selection(model, valid, generator=torch.Generator(model.r_raw.device).manual_seed(cfg.seed))
-    sel = select_clusters(model, z, beta=cfg.select_beta, entropy_norm=cfg.entropy_norm, vote=cfg.vote)
-    other_norm = 'K' if cfg.entropy_norm == 'active' else 'active'
-    other = select_clusters(model, z, beta=cfg.select_beta, entropy_norm=other_norm, vote=cfg.vote)
+    options = dict(beta=cfg.select_beta, vote=cfg.vote, rule=cfg.select_rule)
+    sel = select_clusters(model, z, entropy_norm=cfg.entropy_norm, **options)
+    other = select_clusters(model, z, entropy_norm='K' if cfg.entropy_norm == 'active' else 'active', **options)
     write_json(out/'selection.json', sel.to_dict())
     save_figure(sel.plot(), out/'selection.png')
     selected, z = apply_selection(model, sel), z.to(model.prior.mu_c.device)
-    found = dict(clusters_found_other_norm=other.clusters_found, clusters_pruned_to=sel.clusters_found)
+    (lo, hi), n = sel.count_range, sel.clusters_found
+    found = dict(clusters_found_other_norm=other.clusters_found, clusters_pruned_to=n, clusters_range_1se=[lo, hi])
+    if hi - lo > max(1, 0.2 * n):
+        found['count_warning'] = (
+            f'the validation split cannot tell the count apart: configurations of as few as {lo} and as many as {hi} '
+            'components score within one standard error of the lowest (circled in selection.png), so the count it '
+            f'chose, {n}, is uncertain. A larger validation split or a longer run may settle it; --select-rule one_se '
+            'takes the fewest')
     if cfg.refit:
         trained = dict(mu_c=selected.prior.mu_c.tolist(), pi_logits=selected.prior.pi_logits.tolist())
         history = selected.prior.refit(refit_points(selected, valid if fit is None else fit, cfg.seed))
@@ -260,7 +268,7 @@ def evaluate(model:CMVAE, # trained, on the device to evaluate on
     if cfg.select and model.prior.K_active > 2:
         with timed(parts, 'selection'):
             selected, found = selection_step(model, splits['valid'], cfg, out, splits.get('train'))
-        if 'selection_warning' in found: warnings.append(found.pop('selection_warning'))
+        warnings += [found.pop(key) for key in ('count_warning', 'selection_warning') if key in found]
         metrics.update(found)
     metrics['clusters_found'] = selected.prior.n_clusters
     # 3. scores after selection, and the baselines

@@ -5,7 +5,7 @@
 # %% ../nbs/07_prune.ipynb #db7dc2a2
 from __future__ import annotations
 import copy, math
-from dataclasses import dataclass, asdict
+from dataclasses import dataclass, asdict, field
 
 import torch
 import torch.nn.functional as F
@@ -16,13 +16,14 @@ from .data import MultimodalDataset
 from .model import CMVAE, check_inputs
 
 # %% auto #0
-__all__ = ['ENTROPY_NORMS', 'VOTES', 'encode_for_selection', 'masked_joint', 'normalised_entropy', 'vote_clusters',
-           'modality_agreement', 'cluster_mass', 'score_step', 'Selection', 'least_mass', 'select_clusters',
-           'apply_selection', 'split_links', 'merge_split_clusters']
+__all__ = ['ENTROPY_NORMS', 'VOTES', 'RULES', 'encode_for_selection', 'masked_joint', 'normalised_entropy', 'vote_clusters',
+           'modality_agreement', 'cluster_mass', 'score_step', 'Selection', 'least_mass', 'gaps_in_se',
+           'select_clusters', 'apply_selection', 'split_links', 'merge_split_clusters']
 
 # %% ../nbs/07_prune.ipynb #593b2687
 ENTROPY_NORMS = ('active', 'K')   # divide the entropy by log |A| (the paper) or log K (the published code)
 VOTES = ('majority', 'mean')      # majority of per-modality argmaxes, or argmax of the mean posterior
+RULES = ('lowest', 'one_se')      # the lowest score (the paper), or the fewest clusters within one standard error of it
 
 def _modalities(model:CMVAE, ds_or_xs) -> list[Tensor]:
     "The M batches of `ds_or_xs` (a MultimodalDataset or a list of tensors), checked against `model`."
@@ -110,24 +111,24 @@ def score_step(joint:Tensor, # (M, N, K) log p(c, z_m), -inf on pruned clusters
                dz:int, # latent size, normaliser of log p(z)
                beta:float, # weight of the entropy term
                vote:str='majority', # how modalities vote (see `vote_clusters`)
-              ) -> dict: # score, entropy, loglik (scalars); counts, mass, soft (K,)
+              ) -> dict: # score, entropy, loglik (scalars); per_item (N,); counts, mass, soft (K,)
     "Score beta * mean H(p(c|z))/log(`n_norm`) - mean log p(z)/`dz` of one configuration, with its assignments."
     # 1. log p(z_m) under the pruned mixture, and p(c|z_m) (0 on pruned clusters)
     log_pz = joint.logsumexp(-1)                                      # (M, N)
     post = (joint - log_pz[..., None]).exp()                          # (M, N, K)
     # 2. the two terms and the score S = beta * mean H(p(c|z_m)) / log n - mean log p(z_m) / dz
-    entropy = normalised_entropy(post, n_norm).mean()
-    loglik = (log_pz / dz).mean()
+    H = normalised_entropy(post, n_norm)                              # (M, N)
+    entropy, loglik = H.mean(), (log_pz / dz).mean()
     # 3. assignments by vote, counts and masses
     assign = vote_clusters(post, vote)
-    return dict(score=beta * entropy - loglik, entropy=entropy, loglik=loglik,
+    return dict(score=beta * entropy - loglik, entropy=entropy, loglik=loglik, per_item=(beta * H - log_pz / dz).mean(0),
                 counts=torch.bincount(assign, minlength=joint.shape[-1]), mass=cluster_mass(post, assign),
                 soft=post.mean(0).sum(0))
 
 # %% ../nbs/07_prune.ipynb #22119d1e
 @dataclass
 class Selection:
-    "A cluster-selection sweep: per step the active clusters, the score and its terms; `best` indexes the lowest score."
+    "A cluster-selection sweep: per step the active clusters, the score and its terms; `best` indexes the chosen step."
     n_active: list[int]          # active clusters at each step
     scores: list[float]          # beta * entropy - loglik
     entropy: list[float]         # mean normalised entropy of p(c|z_m)
@@ -140,9 +141,16 @@ class Selection:
     vote: str = 'majority'       # 'majority' or 'mean'
     beta: float = 1.0            # weight of the entropy term
     K: int = 0                   # clusters of the model
+    gap_se: list[float] = field(default_factory=list)  # score above the lowest, in standard errors (0 at the lowest)
+    rule: str = 'lowest'         # how `best` was chosen: 'lowest' score, or 'one_se' (the fewest within one SE of it)
 
     @property
     def clusters_found(self) -> int: return self.n_active[self.best]
+    @property
+    def count_range(self) -> tuple[int, int]:
+        "Fewest and most active clusters among the configurations within one standard error of the lowest score."
+        within = [n for n, g in zip(self.n_active, self.gap_se) if g <= 1] or [self.n_active[self.best]]
+        return min(within), max(within)
     @property
     def best_active(self) -> list[int]: return self.active[self.best]
     def to_dict(self) -> dict: return asdict(self)
@@ -159,6 +167,9 @@ def plot(self:Selection, ax=None):
     ax.plot(self.n_active, [self.beta * e for e in self.entropy], '.--',
             label=rf'$\beta$ x entropy ({self.entropy_norm})')
     ax.plot(self.n_active, [-l for l in self.loglik], '.--', label=r'$-\log p(z)/d_z$')
+    near = [(n, s) for n, s, g in zip(self.n_active, self.scores, self.gap_se) if g <= 1]
+    ax.plot([n for n, _ in near], [s for _, s in near], 'o', ms=11, mfc='none', mec='tab:red',
+            label='within 1 SE of the lowest' if near else '_nolegend_')
     ax.axvline(self.clusters_found, color='tab:red', alpha=0.4)
     ax.plot([self.clusters_found], [self.scores[self.best]], '*', color='tab:red', ms=14,
             label=f'chosen: {self.clusters_found}')
@@ -176,24 +187,37 @@ def least_mass(active:Tensor, # (K,) bool
     return int(soft.masked_fill(~tied, float('inf')).argmin())
 
 # %% ../nbs/07_prune.ipynb #0456fc32
-def _check_options(model:CMVAE, entropy_norm:str, vote:str, min_clusters:int) -> None:
+def _check_options(model:CMVAE, entropy_norm:str, vote:str, min_clusters:int, rule:str='lowest') -> None:
     "A ValueError saying what to pass if the options of a selection on `model` are wrong."
     n = model.prior.K_active
     if entropy_norm not in ENTROPY_NORMS: raise ValueError(f'entropy_norm={entropy_norm!r}: use one of {ENTROPY_NORMS}')
+    if rule not in RULES: raise ValueError(f'rule={rule!r}: use one of {RULES}')
     if vote not in VOTES: raise ValueError(f'vote={vote!r}: use one of {VOTES}')
     if n < 2: raise ValueError(f'the model has {n} active cluster: selection needs at least 2 '
                                '(undo a selection with model.prior.set_active(range(K)))')
     if not 1 <= min_clusters <= n:
         raise ValueError(f'min_clusters must be between 1 and the {n} active clusters, got {min_clusters}')
 
+# %% ../nbs/07_prune.ipynb #5ea9104f
+def gaps_in_se(per_item:list[Tensor], # per step: (N,) each item's share of the score
+               ref:int, # the step the others are compared with (the lowest score)
+              ) -> list[float]: # per step: how far its score is above `ref`'s, in standard errors (0 at `ref`)
+    "Mean of the paired per-item differences with step `ref`, divided by its standard error sd / sqrt(N)."
+    gaps = []
+    for s in per_item:
+        d = (s - per_item[ref]).double()
+        se = d.std() / math.sqrt(len(d)) if len(d) > 1 else d.new_zeros(())
+        gaps.append(float(d.mean() / se.clamp_min(1e-12)))    # identical steps: 0; a constant excess: very large
+    return gaps
+
 # %% ../nbs/07_prune.ipynb #a3014b5f
 def _sweep(joint_of, # active (K,) bool -> (M, N, K) log p(c, z_m) for that configuration
-           model:CMVAE, beta:float|None, entropy_norm:str, vote:str, min_clusters:int) -> Selection:
-    "Prune from the model's active clusters down to `min_clusters`, scoring each configuration."
+           model:CMVAE, beta:float|None, entropy_norm:str, vote:str, min_clusters:int, rule:str='lowest') -> Selection:
+    "Prune from the model's active clusters down to `min_clusters`, scoring each configuration; choose one by `rule`."
     prior, dz = model.prior, model.config.dz
     beta = float(model.config.beta if beta is None else beta)
     keys = ('n_active', 'scores', 'entropy', 'loglik', 'active', 'counts', 'mass')
-    active, rec = prior.active.detach().clone(), {k: [] for k in keys}
+    active, rec, per_item = prior.active.detach().clone(), {k: [] for k in keys}, []
     while True:
         n = int(active.sum())
         s = score_step(joint_of(active), n if entropy_norm == 'active' else prior.K, dz, beta, vote)
@@ -201,10 +225,13 @@ def _sweep(joint_of, # active (K,) bool -> (M, N, K) log p(c, z_m) for that conf
         step = dict(n_active=n, scores=s['score'].item(), entropy=s['entropy'].item(), loglik=s['loglik'].item(),
                     active=ids.tolist(), counts=s['counts'][ids].tolist(), mass=s['mass'][ids].tolist())
         for k, v in step.items(): rec[k].append(v)
+        per_item.append(s['per_item'])
         if n == min_clusters: break
         active[least_mass(active, s['mass'], s['soft'])] = False
-    best = min(range(len(rec['scores'])), key=rec['scores'].__getitem__)
-    return Selection(**rec, best=best, entropy_norm=entropy_norm, vote=vote, beta=beta, K=prior.K)
+    lowest = min(range(len(rec['scores'])), key=rec['scores'].__getitem__)
+    gap = gaps_in_se(per_item, lowest)
+    best = lowest if rule == 'lowest' else min((i for i, g in enumerate(gap) if g <= 1), key=rec['n_active'].__getitem__)
+    return Selection(**rec, best=best, entropy_norm=entropy_norm, vote=vote, beta=beta, K=prior.K, gap_se=gap, rule=rule)
 
 # %% ../nbs/07_prune.ipynb #15c4ce88
 @torch.no_grad()
@@ -214,9 +241,10 @@ def select_clusters(model:CMVAE, # trained model (left unchanged)
                     entropy_norm:str='active', # 'active': divide by log |A| (paper); 'K': by log K (published code)
                     vote:str='majority', # 'majority' vote over modalities, or argmax of the 'mean' posterior
                     min_clusters:int=2, # smallest configuration tried
+                    rule:str='lowest', # 'lowest' score (the paper), or 'one_se': the fewest clusters within one SE of it
                    ) -> Selection:
-    "Prune clusters of `model` one by one on stored draws `z`, scoring each configuration; the lowest score is `best`."
-    _check_options(model, entropy_norm, vote, min_clusters)
+    "Prune clusters of `model` one by one on stored draws `z`, scoring each configuration; `best` is chosen by `rule`."
+    _check_options(model, entropy_norm, vote, min_clusters, rule)
     M, dz = model.M, model.config.dz
     if not (isinstance(z, Tensor) and z.dim() == 3 and z.shape[0] == M and z.shape[2] == dz and z.shape[1] > 0):
         got = tuple(z.shape) if isinstance(z, Tensor) else type(z).__name__
@@ -224,7 +252,7 @@ def select_clusters(model:CMVAE, # trained model (left unchanged)
                          f'compute it with encode_for_selection(model, ds); got {got}')
     comp = model.prior.component_log_prob(z.to(model.prior.mu_c.device))     # (M, N, K), once
     logits = model.prior.pi_logits.detach()
-    return _sweep(lambda active: masked_joint(comp, logits, active), model, beta, entropy_norm, vote, min_clusters)
+    return _sweep(lambda active: masked_joint(comp, logits, active), model, beta, entropy_norm, vote, min_clusters, rule)
 
 # %% ../nbs/07_prune.ipynb #e8478282
 def apply_selection(model:CMVAE, # trained model (left unchanged)

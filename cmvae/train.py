@@ -90,6 +90,9 @@ class TrainConfig:
                              "training items' latent means (notebook 04): ACC +0.007 per set on the generality suite, "
                              'PolyMNIST unconditional coherence -0.03 (bench/README.md)')
     vote: str = opt('majority', "combine modalities by 'majority' vote or by averaged posteriors ('mean')")
+    select_rule: str = opt('lowest', "choose the configuration of the 'lowest' selection score (the paper), or "
+                                     "'one_se': the fewest clusters within one standard error of it (notebook 07; "
+                                     'metrics.json clusters_range_1se holds that range either way)')
     merge: bool = opt(True, 'after pruning, merge clusters that hold different modalities of the same items, where '
                             'one of them is visited by a single modality (notebook 07)')
     coherence: bool = opt(True, 'coherence of generations (PolyMNIST: classifiers trained and cached under --root on '
@@ -194,6 +197,7 @@ def fit_to_data(cfg:TrainConfig, n_train:int, batch_given:bool) -> TrainConfig:
 # %% ../nbs/11_train.ipynb #1dc9a2b0
 CHOICES = dict(stage=('cmvae', 'diffusion'), prior_init=('gmm', 'kmeans', 'none'),
                mixed_precision=('no', 'bf16', 'fp16', 'auto'), entropy_norm=('active', 'K'), vote=('majority', 'mean'),
+               select_rule=('lowest', 'one_se'),
                unet=(None, *UNET_PRESETS), schedule=('linear', 'cosine'), sampler=('ddim', 'ddpm'))
 
 def check_config(cfg:TrainConfig) -> TrainConfig:
