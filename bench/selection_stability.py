@@ -8,7 +8,8 @@ across draws, the mean pairwise ARI of those assignments ("between draws"); with
 the modalities' own argmax clusters ("between views", averaged over draws); and the test ACC of the configuration
 after the merging step. Then the count each rule picks, against the truth and the set's K-means floor:
 
-- `paper`: the lowest score on draw 0 (the default); `paper_mean`: the lowest score averaged over the D draws;
+- `library: RULE`: the step each of `cmvae.prune.RULES` chooses on draw 0 (the first one the default);
+- `paper`: the lowest score on draw 0 (the paper's rule); `paper_mean`: the lowest score averaged over the D draws;
   `median`: the median over draws of each draw's own choice;
 - `fewest_within_{c}SE`: the fewest clusters whose score on draw 0 is within c standard errors of the lowest (the
   "one-standard-error rule"; the error of the paired difference of the two configurations' per-item scores);
@@ -28,7 +29,7 @@ from sklearn.metrics import adjusted_rand_score
 from cmvae.data import load_dataset
 from cmvae.evaluate import load_trained
 from cmvae.metrics import clustering_scores
-from cmvae.prune import (encode_for_selection, gaps_in_se, masked_joint, merge_split_clusters, score_step,
+from cmvae.prune import (RULES, encode_for_selection, gaps_in_se, masked_joint, merge_split_clusters, score_step,
                          select_clusters, vote_clusters)
 from cmvae.train import TrainConfig, keep_modalities
 
@@ -38,8 +39,9 @@ def mean_ari(labelings:list) -> float:
 
 
 @torch.no_grad()
-def run_steps(run:Path, draws:int) -> tuple[list[dict], int]:
-    "Per pruning step: count before and after merging, both ARIs, the score per draw, test ACC; and the truth's k."
+def run_steps(run:Path, draws:int) -> tuple[list[dict], int, dict]:
+    """Per pruning step: count before and after merging, both ARIs, the score per draw, test ACC; the truth's k; the
+    step each of the library's rules chooses on draw 0."""
     cfg = TrainConfig(**json.loads((run/'config.json').read_text())['train'])
     sp = {s: keep_modalities(load_dataset(cfg.data, s, cfg.root), cfg.modalities) for s in ('valid', 'test')}
     model = load_trained(run).eval()
@@ -48,7 +50,8 @@ def run_steps(run:Path, draws:int) -> tuple[list[dict], int]:
     z_test = encode_for_selection(model, sp['test'], use_mean=True)
     comps, logits = [model.prior.component_log_prob(z) for z in zs], model.prior.pi_logits.detach()
     steps, beta, dz = [], cfg.select_beta, model.config.dz
-    for ids in select_clusters(model, zs[0], beta=cfg.select_beta).active:
+    chosen = {rule: select_clusters(model, zs[0], beta=beta, rule=rule).best for rule in RULES}
+    for ids in select_clusters(model, zs[0], beta=beta).active:
         active = torch.zeros(model.prior.K, dtype=torch.bool); active[ids] = True
         joints = [masked_joint(c, logits, active) for c in comps]
         posts = [(j - j.logsumexp(-1, keepdim=True)).exp() for j in joints]
@@ -60,14 +63,14 @@ def run_steps(run:Path, draws:int) -> tuple[list[dict], int]:
                           between_views=float(np.mean([mean_ari(list(p.argmax(-1).numpy())) for p in posts])),
                           scores=[s['score'].item() for s in scored], per_item=scored[0]['per_item'],
                           acc=clustering_scores(sp['test'].y, m.cluster_probs_at(z_test).argmax(-1))['acc']))
-    return steps, len(np.unique(sp['test'].y))
+    return steps, len(np.unique(sp['test'].y)), chosen
 
 
-def picks(steps:list[dict]) -> dict:
+def picks(steps:list[dict], chosen:dict) -> dict:
     "The step index each rule picks."
     lowest = lambda key: min(range(len(steps)), key=key)
     per_draw = sorted(steps[lowest(lambda i: steps[i]['scores'][d])]['n'] for d in range(len(steps[0]['scores'])))
-    found = dict(paper=lowest(lambda i: steps[i]['scores'][0]),
+    found = dict({f'library: {rule}': i for rule, i in chosen.items()}, paper=lowest(lambda i: steps[i]['scores'][0]),
                  paper_mean=lowest(lambda i: np.mean(steps[i]['scores'])),
                  median=next(i for i, s in enumerate(steps) if s['n'] == per_draw[len(per_draw) // 2]))
     z = gaps_in_se([s['per_item'] for s in steps], found['paper'])       # the score above the lowest, in SE
@@ -91,11 +94,11 @@ def main():
     hits, gain = defaultdict(int), defaultdict(lambda: defaultdict(list))
     for run in map(Path, a.runs):
         name = run.name.rsplit('-seed', 1)[0]
-        steps, k = run_steps(run, a.draws)
-        for rule, i in picks(steps).items():
+        steps, k, chosen = run_steps(run, a.draws)
+        for rule, i in picks(steps, chosen).items():
             hits[rule] += abs(steps[i]['found'] - k) <= max(1, 0.2 * k)
             gain[rule][name].append(steps[i]['acc'] - floors[name]['floor']['acc'])
-        print(run.name, 'k', k, {r: steps[i]['found'] for r, i in picks(steps).items()}, flush=True)
+        print(run.name, 'k', k, {r: steps[i]['found'] for r, i in picks(steps, chosen).items()}, flush=True)
     names = sorted(gain['paper'])
     print(f'\n{len(a.runs)} runs, {a.draws} draws\n\n| rule | counts within 20% | ' + ' | '.join(names) +
           ' | mean ACC − floor |\n|' + '---|' * (len(names) + 3))

@@ -41,7 +41,7 @@ class EvalConfig:
     select_beta: float = 2.5       # weight of the entropy in the selection score
     entropy_norm: str = 'active'   # 'active' (log of the active clusters, the paper) or 'K' (log K, the published code)
     vote: str = 'majority'         # combine modalities by 'majority' vote or averaged posteriors ('mean')
-    select_rule: str = 'lowest'    # the lowest score (the paper), or 'one_se': the fewest clusters within one SE of it (07)
+    select_rule: str = 'one_se_if_wide' # the lowest score, or the fewest within one SE of it if those span a wide range (07)
     refit: bool = False            # after pruning, EM on training items' latent means moves the kept components (04)
     merge: bool = True             # after pruning, merge clusters that hold different modalities of the same items (07)
     coherence: bool = False        # coherence with PolyMNIST's digit classifiers (trained and cached on first use)
@@ -224,12 +224,11 @@ def selection_step(model:CMVAE, valid:MultimodalDataset, cfg:EvalConfig, out:Pat
     selected, z = apply_selection(model, sel), z.to(model.prior.mu_c.device)
     (lo, hi), n = sel.count_range, sel.clusters_found
     found = dict(clusters_found_other_norm=other.clusters_found, clusters_pruned_to=n, clusters_range_1se=[lo, hi])
-    if hi - lo > max(1, 0.2 * n):
+    if sel.range_is_wide:
         found['count_warning'] = (
-            f'the validation split cannot tell the count apart: configurations of as few as {lo} and as many as {hi} '
-            'components score within one standard error of the lowest (circled in selection.png), so the count it '
-            f'chose, {n}, is uncertain. A larger validation split or a longer run may settle it; --select-rule one_se '
-            'takes the fewest')
+            f'the count is uncertain: configurations of as few as {lo} and as many as {hi} components score within one '
+            f'standard error of the lowest (circled in selection.png), and the run took {n} (--select-rule {sel.rule}). '
+            'A larger validation split or a longer run may settle it')
     if cfg.refit:
         trained = dict(mu_c=selected.prior.mu_c.tolist(), pi_logits=selected.prior.pi_logits.tolist())
         history = selected.prior.refit(refit_points(selected, valid if fit is None else fit, cfg.seed))

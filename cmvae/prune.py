@@ -16,14 +16,15 @@ from .data import MultimodalDataset
 from .model import CMVAE, check_inputs
 
 # %% auto #0
-__all__ = ['ENTROPY_NORMS', 'VOTES', 'RULES', 'encode_for_selection', 'masked_joint', 'normalised_entropy', 'vote_clusters',
-           'modality_agreement', 'cluster_mass', 'score_step', 'Selection', 'least_mass', 'gaps_in_se',
+__all__ = ['ENTROPY_NORMS', 'VOTES', 'RULES', 'WIDE', 'encode_for_selection', 'masked_joint', 'normalised_entropy',
+           'vote_clusters', 'modality_agreement', 'cluster_mass', 'score_step', 'Selection', 'least_mass', 'gaps_in_se',
            'select_clusters', 'apply_selection', 'split_links', 'merge_split_clusters']
 
 # %% ../nbs/07_prune.ipynb #593b2687
 ENTROPY_NORMS = ('active', 'K')   # divide the entropy by log |A| (the paper) or log K (the published code)
 VOTES = ('majority', 'mean')      # majority of per-modality argmaxes, or argmax of the mean posterior
-RULES = ('lowest', 'one_se')      # the lowest score (the paper), or the fewest clusters within one standard error of it
+RULES = ('one_se_if_wide', 'lowest', 'one_se')   # how the count is chosen from the sweep (see `Selection.choose`)
+WIDE = 0.2                        # a range of counts within one SE is wide when it spans more than max(1, 20%) of the lowest's
 
 def _modalities(model:CMVAE, ds_or_xs) -> list[Tensor]:
     "The M batches of `ds_or_xs` (a MultimodalDataset or a list of tensors), checked against `model`."
@@ -142,15 +143,22 @@ class Selection:
     beta: float = 1.0            # weight of the entropy term
     K: int = 0                   # clusters of the model
     gap_se: list[float] = field(default_factory=list)  # score above the lowest, in standard errors (0 at the lowest)
-    rule: str = 'lowest'         # how `best` was chosen: 'lowest' score, or 'one_se' (the fewest within one SE of it)
+    rule: str = 'lowest'         # how `best` was chosen (RULES; records older than the rules chose the lowest score)
 
     @property
     def clusters_found(self) -> int: return self.n_active[self.best]
+    @property
+    def lowest(self) -> int: return min(range(len(self.scores)), key=self.scores.__getitem__)   # step of the lowest score
     @property
     def count_range(self) -> tuple[int, int]:
         "Fewest and most active clusters among the configurations within one standard error of the lowest score."
         within = [n for n, g in zip(self.n_active, self.gap_se) if g <= 1] or [self.n_active[self.best]]
         return min(within), max(within)
+    @property
+    def range_is_wide(self) -> bool:
+        "Whether `count_range` spans more than max(1, `WIDE` x the lowest score's count): the count is then uncertain."
+        lo, hi = self.count_range
+        return hi - lo > max(1, WIDE * self.n_active[self.lowest])
     @property
     def best_active(self) -> list[int]: return self.active[self.best]
     def to_dict(self) -> dict: return asdict(self)
@@ -187,7 +195,7 @@ def least_mass(active:Tensor, # (K,) bool
     return int(soft.masked_fill(~tied, float('inf')).argmin())
 
 # %% ../nbs/07_prune.ipynb #0456fc32
-def _check_options(model:CMVAE, entropy_norm:str, vote:str, min_clusters:int, rule:str='lowest') -> None:
+def _check_options(model:CMVAE, entropy_norm:str, vote:str, min_clusters:int, rule:str='one_se_if_wide') -> None:
     "A ValueError saying what to pass if the options of a selection on `model` are wrong."
     n = model.prior.K_active
     if entropy_norm not in ENTROPY_NORMS: raise ValueError(f'entropy_norm={entropy_norm!r}: use one of {ENTROPY_NORMS}')
@@ -210,9 +218,16 @@ def gaps_in_se(per_item:list[Tensor], # per step: (N,) each item's share of the 
         gaps.append(float(d.mean() / se.clamp_min(1e-12)))    # identical steps: 0; a constant excess: very large
     return gaps
 
+@patch
+def choose(self:Selection, rule:str='one_se_if_wide') -> int: # the index of the step `rule` chooses
+    "The lowest score ('lowest'), the fewest clusters within one SE of it ('one_se'), or that fewest if the range is wide."
+    fewest = min((i for i, g in enumerate(self.gap_se) if g <= 1), key=self.n_active.__getitem__)
+    if rule == 'one_se' or (rule == 'one_se_if_wide' and self.range_is_wide): return fewest
+    return self.lowest
+
 # %% ../nbs/07_prune.ipynb #a3014b5f
 def _sweep(joint_of, # active (K,) bool -> (M, N, K) log p(c, z_m) for that configuration
-           model:CMVAE, beta:float|None, entropy_norm:str, vote:str, min_clusters:int, rule:str='lowest') -> Selection:
+           model:CMVAE, beta:float|None, entropy_norm:str, vote:str, min_clusters:int, rule:str='one_se_if_wide') -> Selection:
     "Prune from the model's active clusters down to `min_clusters`, scoring each configuration; choose one by `rule`."
     prior, dz = model.prior, model.config.dz
     beta = float(model.config.beta if beta is None else beta)
@@ -228,10 +243,10 @@ def _sweep(joint_of, # active (K,) bool -> (M, N, K) log p(c, z_m) for that conf
         per_item.append(s['per_item'])
         if n == min_clusters: break
         active[least_mass(active, s['mass'], s['soft'])] = False
-    lowest = min(range(len(rec['scores'])), key=rec['scores'].__getitem__)
-    gap = gaps_in_se(per_item, lowest)
-    best = lowest if rule == 'lowest' else min((i for i, g in enumerate(gap) if g <= 1), key=rec['n_active'].__getitem__)
-    return Selection(**rec, best=best, entropy_norm=entropy_norm, vote=vote, beta=beta, K=prior.K, gap_se=gap, rule=rule)
+    gap = gaps_in_se(per_item, min(range(len(rec['scores'])), key=rec['scores'].__getitem__))
+    sel = Selection(**rec, best=0, entropy_norm=entropy_norm, vote=vote, beta=beta, K=prior.K, gap_se=gap, rule=rule)
+    sel.best = sel.choose(rule)
+    return sel
 
 # %% ../nbs/07_prune.ipynb #15c4ce88
 @torch.no_grad()
@@ -241,7 +256,7 @@ def select_clusters(model:CMVAE, # trained model (left unchanged)
                     entropy_norm:str='active', # 'active': divide by log |A| (paper); 'K': by log K (published code)
                     vote:str='majority', # 'majority' vote over modalities, or argmax of the 'mean' posterior
                     min_clusters:int=2, # smallest configuration tried
-                    rule:str='lowest', # 'lowest' score (the paper), or 'one_se': the fewest clusters within one SE of it
+                    rule:str='one_se_if_wide', # how the step is chosen: 'one_se_if_wide', 'lowest' or 'one_se' (`Selection.choose`)
                    ) -> Selection:
     "Prune clusters of `model` one by one on stored draws `z`, scoring each configuration; `best` is chosen by `rule`."
     _check_options(model, entropy_norm, vote, min_clusters, rule)

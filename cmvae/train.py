@@ -90,9 +90,11 @@ class TrainConfig:
                              "training items' latent means (notebook 04): ACC +0.007 per set on the generality suite, "
                              'PolyMNIST unconditional coherence -0.03 (bench/README.md)')
     vote: str = opt('majority', "combine modalities by 'majority' vote or by averaged posteriors ('mean')")
-    select_rule: str = opt('lowest', "choose the configuration of the 'lowest' selection score (the paper), or "
-                                     "'one_se': the fewest clusters within one standard error of it (notebook 07; "
-                                     'metrics.json clusters_range_1se holds that range either way)')
+    select_rule: str = opt('one_se_if_wide', "how selection chooses the count: 'lowest' score (the paper); 'one_se', "
+                                             'the fewest clusters within one standard error of it; '
+                                             "'one_se_if_wide', the lowest unless the counts within one standard "
+                                             'error span more than max(1, 20%%) of it, then the fewest (notebook 07; '
+                                             'metrics.json clusters_range_1se holds that range)')
     merge: bool = opt(True, 'after pruning, merge clusters that hold different modalities of the same items, where '
                             'one of them is visited by a single modality (notebook 07)')
     coherence: bool = opt(True, 'coherence of generations (PolyMNIST: classifiers trained and cached under --root on '
@@ -197,7 +199,7 @@ def fit_to_data(cfg:TrainConfig, n_train:int, batch_given:bool) -> TrainConfig:
 # %% ../nbs/11_train.ipynb #1dc9a2b0
 CHOICES = dict(stage=('cmvae', 'diffusion'), prior_init=('gmm', 'kmeans', 'none'),
                mixed_precision=('no', 'bf16', 'fp16', 'auto'), entropy_norm=('active', 'K'), vote=('majority', 'mean'),
-               select_rule=('lowest', 'one_se'),
+               select_rule=('one_se_if_wide', 'lowest', 'one_se'),
                unet=(None, *UNET_PRESETS), schedule=('linear', 'cosine'), sampler=('ddim', 'ddpm'))
 
 def check_config(cfg:TrainConfig) -> TrainConfig:
