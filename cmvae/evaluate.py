@@ -41,7 +41,7 @@ class EvalConfig:
     select_beta: float = 2.5       # weight of the entropy in the selection score
     entropy_norm: str = 'active'   # 'active' (log of the active clusters, the paper) or 'K' (log K, the published code)
     vote: str = 'majority'         # combine modalities by 'majority' vote or averaged posteriors ('mean')
-    select_rule: str = 'one_se_if_wide' # the lowest score, or the fewest within one SE of it if those span a wide range (07)
+    select_rule: str = 'one_se_if_wide'  # 'lowest', 'one_se', or the fewest within 1 SE if that range is wide (07)
     refit: bool = False            # after pruning, EM on training items' latent means moves the kept components (04)
     merge: bool = True             # after pruning, merge clusters that hold different modalities of the same items (07)
     coherence: bool = False        # coherence with PolyMNIST's digit classifiers (trained and cached on first use)
@@ -227,8 +227,8 @@ def selection_step(model:CMVAE, valid:MultimodalDataset, cfg:EvalConfig, out:Pat
     if sel.range_is_wide:
         found['count_warning'] = (
             f'the count is uncertain: configurations of as few as {lo} and as many as {hi} components score within one '
-            f'standard error of the lowest (circled in selection.png), and the run took {n} (--select-rule {sel.rule}). '
-            'A larger validation split or a longer run may settle it')
+            f'standard error of the lowest (circled in selection.png), and the run took {n} '
+            f'(--select-rule {sel.rule}). A larger validation split or a longer run may settle it')
     if cfg.refit:
         trained = dict(mu_c=selected.prior.mu_c.tolist(), pi_logits=selected.prior.pi_logits.tolist())
         history = selected.prior.refit(refit_points(selected, valid if fit is None else fit, cfg.seed))

@@ -122,7 +122,8 @@ def score_step(joint:Tensor, # (M, N, K) log p(c, z_m), -inf on pruned clusters
     entropy, loglik = H.mean(), (log_pz / dz).mean()
     # 3. assignments by vote, counts and masses
     assign = vote_clusters(post, vote)
-    return dict(score=beta * entropy - loglik, entropy=entropy, loglik=loglik, per_item=(beta * H - log_pz / dz).mean(0),
+    return dict(score=beta * entropy - loglik, entropy=entropy, loglik=loglik,
+                per_item=(beta * H - log_pz / dz).mean(0),                   # (N,): each item's share of the score
                 counts=torch.bincount(assign, minlength=joint.shape[-1]), mass=cluster_mass(post, assign),
                 soft=post.mean(0).sum(0))
 
@@ -148,11 +149,13 @@ class Selection:
     @property
     def clusters_found(self) -> int: return self.n_active[self.best]
     @property
-    def lowest(self) -> int: return min(range(len(self.scores)), key=self.scores.__getitem__)   # step of the lowest score
+    def lowest(self) -> int: return min(range(len(self.scores)), key=self.scores.__getitem__)  # the lowest score's step
+    @property
+    def near_lowest(self) -> list[int]: return [i for i, g in enumerate(self.gap_se) if g <= 1]  # steps within 1 SE
     @property
     def count_range(self) -> tuple[int, int]:
         "Fewest and most active clusters among the configurations within one standard error of the lowest score."
-        within = [n for n, g in zip(self.n_active, self.gap_se) if g <= 1] or [self.n_active[self.best]]
+        within = [self.n_active[i] for i in self.near_lowest] or [self.n_active[self.best]]
         return min(within), max(within)
     @property
     def range_is_wide(self) -> bool:
@@ -175,8 +178,8 @@ def plot(self:Selection, ax=None):
     ax.plot(self.n_active, [self.beta * e for e in self.entropy], '.--',
             label=rf'$\beta$ x entropy ({self.entropy_norm})')
     ax.plot(self.n_active, [-l for l in self.loglik], '.--', label=r'$-\log p(z)/d_z$')
-    near = [(n, s) for n, s, g in zip(self.n_active, self.scores, self.gap_se) if g <= 1]
-    ax.plot([n for n, _ in near], [s for _, s in near], 'o', ms=11, mfc='none', mec='tab:red',
+    near = self.near_lowest
+    ax.plot([self.n_active[i] for i in near], [self.scores[i] for i in near], 'o', ms=11, mfc='none', mec='tab:red',
             label='within 1 SE of the lowest' if near else '_nolegend_')
     ax.axvline(self.clusters_found, color='tab:red', alpha=0.4)
     ax.plot([self.clusters_found], [self.scores[self.best]], '*', color='tab:red', ms=14,
@@ -220,14 +223,15 @@ def gaps_in_se(per_item:list[Tensor], # per step: (N,) each item's share of the 
 
 @patch
 def choose(self:Selection, rule:str='one_se_if_wide') -> int: # the index of the step `rule` chooses
-    "The lowest score ('lowest'), the fewest clusters within one SE of it ('one_se'), or that fewest if the range is wide."
-    fewest = min((i for i, g in enumerate(self.gap_se) if g <= 1), key=self.n_active.__getitem__)
+    "The lowest score ('lowest'), the fewest clusters within 1 SE of it ('one_se'), or it if that range is wide."
+    fewest = min(self.near_lowest, key=self.n_active.__getitem__)
     if rule == 'one_se' or (rule == 'one_se_if_wide' and self.range_is_wide): return fewest
     return self.lowest
 
 # %% ../nbs/07_prune.ipynb #a3014b5f
 def _sweep(joint_of, # active (K,) bool -> (M, N, K) log p(c, z_m) for that configuration
-           model:CMVAE, beta:float|None, entropy_norm:str, vote:str, min_clusters:int, rule:str='one_se_if_wide') -> Selection:
+           model:CMVAE, beta:float|None, entropy_norm:str, vote:str, min_clusters:int,
+           rule:str='one_se_if_wide') -> Selection:
     "Prune from the model's active clusters down to `min_clusters`, scoring each configuration; choose one by `rule`."
     prior, dz = model.prior, model.config.dz
     beta = float(model.config.beta if beta is None else beta)
@@ -243,8 +247,8 @@ def _sweep(joint_of, # active (K,) bool -> (M, N, K) log p(c, z_m) for that conf
         per_item.append(s['per_item'])
         if n == min_clusters: break
         active[least_mass(active, s['mass'], s['soft'])] = False
-    gap = gaps_in_se(per_item, min(range(len(rec['scores'])), key=rec['scores'].__getitem__))
-    sel = Selection(**rec, best=0, entropy_norm=entropy_norm, vote=vote, beta=beta, K=prior.K, gap_se=gap, rule=rule)
+    sel = Selection(**rec, best=0, entropy_norm=entropy_norm, vote=vote, beta=beta, K=prior.K, rule=rule)
+    sel.gap_se = gaps_in_se(per_item, sel.lowest)
     sel.best = sel.choose(rule)
     return sel
 
@@ -256,7 +260,7 @@ def select_clusters(model:CMVAE, # trained model (left unchanged)
                     entropy_norm:str='active', # 'active': divide by log |A| (paper); 'K': by log K (published code)
                     vote:str='majority', # 'majority' vote over modalities, or argmax of the 'mean' posterior
                     min_clusters:int=2, # smallest configuration tried
-                    rule:str='one_se_if_wide', # how the step is chosen: 'one_se_if_wide', 'lowest' or 'one_se' (`Selection.choose`)
+                    rule:str='one_se_if_wide', # how the step is chosen, one of RULES (see `Selection.choose`)
                    ) -> Selection:
     "Prune clusters of `model` one by one on stored draws `z`, scoring each configuration; `best` is chosen by `rule`."
     _check_options(model, entropy_norm, vote, min_clusters, rule)
@@ -267,7 +271,8 @@ def select_clusters(model:CMVAE, # trained model (left unchanged)
                          f'compute it with encode_for_selection(model, ds); got {got}')
     comp = model.prior.component_log_prob(z.to(model.prior.mu_c.device))     # (M, N, K), once
     logits = model.prior.pi_logits.detach()
-    return _sweep(lambda active: masked_joint(comp, logits, active), model, beta, entropy_norm, vote, min_clusters, rule)
+    joint_of = lambda active: masked_joint(comp, logits, active)
+    return _sweep(joint_of, model, beta, entropy_norm, vote, min_clusters, rule)
 
 # %% ../nbs/07_prune.ipynb #e8478282
 def apply_selection(model:CMVAE, # trained model (left unchanged)

@@ -18,6 +18,7 @@ from .data import load_dataset, MultimodalDataset
 from .nets import bf16_native
 from .model import CMVAE, CMVAEConfig, param_groups
 from .loop import LoopConfig, make_accelerator, train_loop, checkpoints, CKPT_DIR
+from .prune import ENTROPY_NORMS, VOTES, RULES
 from .evaluate import EvalConfig, evaluate
 from .diffusion import DiffusionConfig, StageConfig, UNET_PRESETS, run_stage
 
@@ -198,8 +199,8 @@ def fit_to_data(cfg:TrainConfig, n_train:int, batch_given:bool) -> TrainConfig:
 
 # %% ../nbs/11_train.ipynb #1dc9a2b0
 CHOICES = dict(stage=('cmvae', 'diffusion'), prior_init=('gmm', 'kmeans', 'none'),
-               mixed_precision=('no', 'bf16', 'fp16', 'auto'), entropy_norm=('active', 'K'), vote=('majority', 'mean'),
-               select_rule=('one_se_if_wide', 'lowest', 'one_se'),
+               mixed_precision=('no', 'bf16', 'fp16', 'auto'), entropy_norm=ENTROPY_NORMS, vote=VOTES,
+               select_rule=RULES,
                unet=(None, *UNET_PRESETS), schedule=('linear', 'cosine'), sampler=('ddim', 'ddpm'))
 
 def check_config(cfg:TrainConfig) -> TrainConfig:
