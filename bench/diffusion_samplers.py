@@ -2,7 +2,9 @@
 
     python bench/diffusion_samplers.py RUN_DIR/diffusion [--n 1000] [--ddpm-n 100] [--samplers ddim:10,ddim:25,ddim:50,ddpm]
 
-A sampler is NAME[:STEPS][@START]: `ddim:25@0.6` runs DDIM's steps below 0.6 T from the CMVAE image noised there.
+A sampler is NAME[:STEPS][@START]: `ddim:25@0.6` runs DDIM's steps below 0.6 T from the CMVAE image noised there,
+its contrast first matched to the data's (`--contrast as-drawn`: not; a run saved before contrast matching gets the
+training images' statistics here).
 
 For each sampler: the unconditional CMVAE draws of every image modality (one seeded set, shared by all samplers)
 refined, images per second of the refinement (all modalities together, this machine, batches of 500 under the
@@ -40,9 +42,13 @@ def main():
     p.add_argument('run'); p.add_argument('--n', type=int, default=1000); p.add_argument('--ddpm-n', type=int, default=100)
     p.add_argument('--samplers', default='ddim:10,ddim:25,ddim:50,ddpm'); p.add_argument('--root', default='data')
     p.add_argument('--seed', type=int, default=0); p.add_argument('--out', default=None)
+    p.add_argument('--contrast', choices=('matched', 'as-drawn'), default='matched',
+                   help="the start's contrast: the data's, or the CMVAE image's own")
     a = p.parse_args()
     dm = DCMVAE.load(a.run)
     data = json.loads((Path(a.run)/'config.json').read_text())['train']['data']
+    if dm.contrast is None: dm.fit_contrast(load_dataset(data, 'train', a.root).xs)
+    matched = a.contrast == 'matched'
     test, net = load_dataset(data, 'test', a.root), inception_net()
     clf = load_classifiers(a.root) if data == 'polymnist' and len(dm.modalities) == test.M else None
     ms, results, before = dm.modalities, [], {}          # before[n]: the CMVAE draws' scores at n, computed once
@@ -55,15 +61,16 @@ def main():
         real = cached_real_features([test.xs[m][rows] for m in ms], net, Path(a.root)/'inception_features')
         t0 = time.time()
         refined = [dm.refine(m, draws[m][:n], sampler=name, steps=int(steps or 25),
-                             start=float(start or 1), generator=torch.Generator().manual_seed(a.seed)) for m in ms]
+                             start=float(start or 1), match_contrast=matched,
+                             generator=torch.Generator().manual_seed(a.seed)) for m in ms]
         seconds = time.time() - t0
         if n not in before: before[n] = scores(real, [draws[m][:n] for m in ms], net, clf)
-        row = dict(sampler=name, steps=int(steps) if steps else dm.schedule.T, start=float(start or 1), n=n,
+        row = dict(sampler=name, steps=int(steps) if steps else dm.schedule.T, start=float(start or 1), n=n, contrast=a.contrast,
                    images_per_second=n * len(ms) / seconds, **scores(real, refined, net, clf),
                    **{f'cmvae_{k}': v for k, v in before[n].items()})
         results.append(row)
         coh = f"  coherence {row['coherence']:.3f} (CMVAE {row['cmvae_coherence']:.3f})" if clf is not None else ''
-        print(f"{name:4s} {row['steps']:4d} steps from {row['start']:.2f} T  n={n:5d}  {row['images_per_second']:7.1f} img/s  "
+        print(f"{name:4s} {row['steps']:4d} steps from {row['start']:.3f} T ({a.contrast})  n={n:5d}  {row['images_per_second']:7.1f} img/s  "
               f"FID {row['fid']:6.1f} (CMVAE {row['cmvae_fid']:6.1f})  KID {row['kid']:.4f} (CMVAE {row['cmvae_kid']:.4f})"
               + coh, flush=True)
     if a.out: Path(a.out).write_text(json.dumps(results, indent=1))

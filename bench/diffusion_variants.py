@@ -1,4 +1,4 @@
-"""Two changes to D-CMVAE's denoiser tried against the library's (form 1, as DiffuseVAE), not adopted (bench/README.md).
+"""Three changes to D-CMVAE's denoiser tried against the library's (form 1, as DiffuseVAE), not adopted (bench/README.md).
 
 - `residual`: the denoiser diffuses the residual r = (x0 - x_hat) / 2 (in [-1, 1]) given the reconstruction x_hat,
   and a sample is x_hat + 2 r: the digit's layout comes from CMVAE by construction, the denoiser adds what the blur
@@ -6,6 +6,8 @@
 - `guidance`: classifier-free guidance on the reconstruction: in training the condition is replaced by zeros for
   10% of the items; in sampling eps = eps(x_t, 0) + w (eps(x_t, x_hat) - eps(x_t, 0)), w from $GUIDE (default 1:
   no guidance, the conditional model alone), both predictions in one batch.
+- `normcond`: the UNet reads each condition at zero mean and unit spread (`normalised`), in training and sampling,
+  so that a faint cross-reconstruction is as legible to it as a sharp self-reconstruction.
 
 Each patches the library's training objective and `DCMVAE.refine`, then runs the stage's command or
 bench/diffusion_samplers.py with the patch in place:
@@ -33,11 +35,18 @@ def objective(model, xs, variant):
     for m in model.modalities:
         x0, cond = D.to_signed(to_float(xs[m], 'image')), D.to_signed(conds[m])
         if variant == 'residual': x0 = (x0 - cond) / 2
+        elif variant == 'normcond': cond = normalised(cond)
         else: cond = cond * (torch.rand(len(x0), device=x0.device) >= P_UNCOND).float()[:, None, None, None]
         t, noise = torch.randint(s.T, (len(x0),), device=x0.device), torch.randn_like(x0)
         eps = model.denoisers[str(m)](s.q_sample(x0, t, noise), t, cond)
         losses[f'loss_x{m}'] = (eps.float() - noise).square().mean((1, 2, 3)).mean()
     return torch.stack(list(losses.values())).mean(), {k: v.detach() for k, v in losses.items()}
+
+
+def normalised(cond, eps:float=1e-2):
+    "Each condition image at zero mean and unit spread (over C, H, W): a faint digit as legible as a sharp one."
+    mean, sd = cond.mean((1, 2, 3), keepdim=True), cond.std((1, 2, 3), keepdim=True)
+    return (cond - mean) / (sd + eps)
 
 
 def guided(net, w:float):
@@ -60,6 +69,9 @@ def refine(self, m, images, variant, sampler=None, steps=None, eta=None, start=N
         cond = D.to_signed(to_float(b, 'image', device))
         with fast:
             if variant == 'residual': x = cond + 2 * D.sample_loop(net, s, cond, generator=generator).float()
+            elif variant == 'normcond':
+                x = D.sample_loop(lambda x, t, c: net(x, t, normalised(c)), s, cond, generator=generator,
+                                  start=self.sampling['start'] if start is None else start)
             else: x = D.sample_loop(guided(net, float(os.environ.get('GUIDE', '1'))), s, cond, generator=generator,
                                     start=start or self.sampling['start'])
         out.append(D.to_unit(x).cpu())
@@ -68,7 +80,7 @@ def refine(self, m, images, variant, sampler=None, steps=None, eta=None, start=N
 
 def main():
     variant, action, *args = sys.argv[1:]
-    if variant not in ('residual', 'guidance') or action not in ('train', 'bench'):
+    if variant not in ('residual', 'guidance', 'normcond') or action not in ('train', 'bench'):
         sys.exit(__doc__)
     D.diffusion_objective = lambda model, xs: objective(model, xs, variant)
     D.DCMVAE.refine = lambda self, m, images, **kw: refine(self, m, images, variant, **kw)

@@ -32,8 +32,8 @@ from .evaluate import (image_modalities, image_strip, save_figure, plot_cross_mo
 # %% auto #0
 __all__ = ['UNET_PRESETS', 'NoiseSchedule', 'DDPMSampler', 'DDIMSampler', 'make_sampler', 'sample_loop', 'UNetConfig',
            'time_embedding', 'ResBlock', 'SelfAttention', 'UNet', 'to_signed', 'to_unit', 'conditioning',
-           'DiffusionConfig', 'DCMVAE', 'diffusion_objective', 'kid_from_features', 'paired_draws', 'stage_metrics',
-           'plot_refined_clusters', 'plot_noising', 'StageConfig', 'run_stage']
+           'DiffusionConfig', 'DCMVAE', 'diffusion_objective', 'image_stats', 'rescale_contrast', 'kid_from_features',
+           'paired_draws', 'stage_metrics', 'plot_refined_clusters', 'plot_noising', 'StageConfig', 'run_stage']
 
 # %% ../nbs/10_diffusion.ipynb #438d9c88
 class NoiseSchedule:
@@ -149,14 +149,17 @@ def sample_loop(denoise, # (x_t, t (B,) long, cond) -> predicted noise, shaped l
                 x_T:Tensor|None=None, # the starting noise when `start` = 1 (default: drawn from `generator`)
                 generator:torch.Generator|None=None,
                 progress:bool=False,
-                start:float=1., # fraction of the T steps to start from: 1 = pure noise; below: `cond` noised
+                start:float=1., # fraction of the T steps to start from: 1 = pure noise; below: `guide` noised
+                guide:Tensor|None=None, # (B, C, H, W) the image noised when `start` < 1 (default: `cond`)
                ) -> Tensor: # (B, C, H, W) x_0 in [-1, 1]
-    "Walk from x_T ~ N(0, I) (or from `cond` noised to step start*(T-1)) back to x_0 with `sampler`, given `cond`."
+    "Walk from x_T ~ N(0, I) (or from `guide` noised to step start*(T-1)) back to x_0 with `sampler`, given `cond`."
     if not 0 < start <= 1: raise ValueError(f'start={start}: give a fraction of the steps, above 0 and at most 1')
     randn = lambda: torch.randn(cond.shape, generator=generator, device=cond.device)
     steps = [(t, t_prev) for t, t_prev in sampler.timesteps if t <= start * (sampler.schedule.T - 1)] or sampler.timesteps[-1:]
     if start < 1:
-        x = sampler.schedule.q_sample(cond.float(), torch.full((len(cond),), steps[0][0]), randn())
+        guide = cond if guide is None else guide
+        assert guide.shape == cond.shape, f'guide {tuple(guide.shape)} and cond {tuple(cond.shape)} must have one shape'
+        x = sampler.schedule.q_sample(guide.float(), torch.full((len(cond),), steps[0][0]), randn())
     else: x = randn() if x_T is None else x_T.to(cond.device, torch.float32)
     for t, t_prev in tqdm(steps, desc='sampling', disable=not progress, leave=False):
         eps = denoise(x, torch.full((len(x),), t, device=x.device), cond).float()
@@ -322,7 +325,9 @@ class DCMVAE(nn.Module):
         self.ema = nn.ModuleDict({str(m): unet(m) for m in self.modalities}).requires_grad_(False)
         self.ema.load_state_dict(self.denoisers.state_dict())
         self.schedule = NoiseSchedule.named(cfg.schedule, cfg.T)
-        self.sampling = dict(sampler='ddim', steps=25, eta=0., start=0.7)  # generation's defaults (`refine`)
+        # generation's defaults (`refine`): where the walk starts, and whether CMVAE's draw gets the data's contrast first
+        self.sampling = dict(sampler='ddim', steps=25, eta=0., start=0.1, match_contrast=True)
+        self.contrast: dict[int, tuple[float, float]]|None = None       # per image modality: (mean, spread), `fit_contrast`
         self.train()
 
     def train(self, mode:bool=True) -> DCMVAE:
@@ -355,25 +360,53 @@ def diffusion_objective(model:DCMVAE, xs:list[Tensor]) -> tuple[Tensor, dict]:
     loss = torch.stack(list(losses.values())).mean()
     return loss, {k: v.detach() for k, v in losses.items()}
 
+# %% ../nbs/10_diffusion.ipynb #f295148f
+def image_stats(images:Tensor) -> tuple[float, float]: # (N, C, H, W) uint8 or [0, 1] floats
+    "The images' mean pixel and spread (the mean over images of each one's pixel standard deviation), in [-1, 1]."
+    x = to_signed(to_float(images, 'image'))
+    return x.mean().item(), x.flatten(1).std(1).mean().item()
+
+def rescale_contrast(images:Tensor, # (N, C, H, W) in [-1, 1]
+                   mean:float, spread:float, # the data's, from `image_stats`
+                   eps:float=1e-2, # keeps a flat image flat instead of amplifying its rounding
+                  ) -> Tensor: # (N, C, H, W) in [-1, 1]
+    "Each image moved to mean `mean` and pixel spread `spread` (over C, H, W): its shape kept, its contrast the data's."
+    own_mean, own_spread = images.mean((1, 2, 3), keepdim=True), images.flatten(1).std(1)[:, None, None, None]
+    return ((images - own_mean) * (spread / (own_spread + eps)) + mean).clamp(-1, 1)
+
+@patch
+def fit_contrast(self:DCMVAE, xs:list[Tensor], # the training split's modalities
+                 n:int=10_000, # images of each modality used
+                ) -> DCMVAE:
+    "Store the data's mean and spread of each image modality (`image_stats` of its first `n` images)."
+    self.contrast = {m: image_stats(xs[m][:n]) for m in self.modalities}
+    return self
+
 # %% ../nbs/10_diffusion.ipynb #f21b21de
 @patch
 @torch.no_grad()
 def refine(self:DCMVAE, m:int, # an image modality
            images:Tensor, # (N, C, H, W) CMVAE images of modality m, floats in [0, 1]
            sampler:str|None=None, steps:int|None=None, eta:float|None=None, start:float|None=None, # default: `self.sampling`
+           match_contrast:bool|None=None, # give the start the data's contrast (`start` < 1); default: `self.sampling`
            generator:torch.Generator|None=None, batch_size:int=500, progress:bool=False,
           ) -> Tensor: # (N, C, H, W) refined images in [0, 1]
-    "The denoiser of modality `m` (its EMA) sampled from noise, conditioned on `images`."
+    "The denoiser of modality `m` (its EMA) walked from noise or from `images` noised to `start`, conditioned on `images`."
     if m not in self.modalities: raise ValueError(f'modality {m} has no denoiser: image modalities are {self.modalities}')
-    opts = dict(self.sampling, **{k: v for k, v in dict(sampler=sampler, steps=steps, eta=eta, start=start).items()
-                                  if v is not None})
+    given = dict(sampler=sampler, steps=steps, eta=eta, start=start, match_contrast=match_contrast)
+    opts = dict(self.sampling, **{k: v for k, v in given.items() if v is not None})
+    matched = opts['match_contrast'] and opts['start'] < 1
+    if matched and self.contrast is None:
+        raise ValueError("match_contrast needs the data's contrast: call fit_contrast(training images) first, "
+                         'or pass match_contrast=False')
     s = make_sampler(self.schedule, opts['sampler'], opts['steps'], opts['eta'])
     net, device = self.ema[str(m)], next(self.ema.parameters()).device
     fast = torch.autocast(device.type, torch.bfloat16, enabled=bf16_native(device))
     out = []
     for b in tqdm(images.split(batch_size), desc=f'refining x{m}', disable=not progress, leave=False):
         cond = to_signed(to_float(b, 'image', device))
-        with fast: out.append(to_unit(sample_loop(net, s, cond, generator=generator, start=opts['start'])).cpu())
+        guide = rescale_contrast(cond, *self.contrast[m]) if matched else None
+        with fast: out.append(to_unit(sample_loop(net, s, cond, generator=generator, start=opts['start'], guide=guide)).cpu())
     return torch.cat(out)
 
 @patch
@@ -395,7 +428,7 @@ def save(self:DCMVAE, folder:str|Path) -> Path:
     "Write `folder`/cmvae.pt and `folder`/dcmvae.pt."
     folder = Path(folder); folder.mkdir(parents=True, exist_ok=True)
     self.cmvae.save(folder/'cmvae.pt')
-    payload = dict(format=1, diffusion=asdict(self.cfg), sampling=self.sampling,
+    payload = dict(format=2, diffusion=asdict(self.cfg), sampling=self.sampling, contrast=self.contrast,
                    denoisers=self.denoisers.state_dict(), ema=self.ema.state_dict())
     atomic_write(folder/'dcmvae.pt', lambda tmp: torch.save(payload, tmp))
     return folder
@@ -409,7 +442,8 @@ def load(cls:DCMVAE, folder:str|Path, map_location='cpu') -> DCMVAE:
     payload = torch.load(folder/'dcmvae.pt', map_location=map_location, weights_only=True)
     dm = cls(CMVAE.load(folder/'cmvae.pt', map_location), DiffusionConfig(**payload['diffusion']))
     dm.denoisers.load_state_dict(payload['denoisers']); dm.ema.load_state_dict(payload['ema'])
-    dm.sampling = dict(dm.sampling, **payload['sampling'])
+    dm.sampling, dm.contrast = dict(dm.sampling, **payload['sampling']), payload.get('contrast')
+    if dm.contrast is None: dm.sampling['match_contrast'] = False   # format 1: saved before contrast matching
     return dm
 
 # %% ../nbs/10_diffusion.ipynb #acffcfca
@@ -506,7 +540,8 @@ class StageConfig:
     sampler: str = 'ddim'            # 'ddim' or 'ddpm', for the evaluation and as the run's default
     sampling_steps: int = 25         # DDIM steps
     eta: float = 0.                  # DDIM's stochasticity
-    sampling_start: float = 0.7      # fraction of T sampling starts from (1: noise; below: the CMVAE image noised)
+    sampling_start: float = 0.1      # fraction of T sampling starts from (1: noise; below: the CMVAE image noised)
+    match_contrast: bool = True      # the CMVAE image gets the data's mean and spread before it is noised
     fid: bool = True                 # FID and KID, when the Inception weights are installed
     coherence: bool = True           # with PolyMNIST's digit classifiers, when the data are PolyMNIST
     fid_samples: int = 1000          # images per modality and side, real and generated
@@ -518,8 +553,9 @@ def run_stage(splits:dict[str, MultimodalDataset], stage:StageConfig, diffusion:
     "Train D-CMVAE on `splits['train']` from the CMVAE run `stage.from_run`, evaluate it on `splits['test']`."
     out, acc = Path(loop.out), make_accelerator(loop)
     set_seed(stage.seed)
-    dm = DCMVAE(CMVAE.load(stage.from_run), diffusion)
-    dm.sampling = dict(sampler=stage.sampler, steps=stage.sampling_steps, eta=stage.eta, start=stage.sampling_start)
+    dm = DCMVAE(CMVAE.load(stage.from_run), diffusion).fit_contrast(splits['train'].xs)
+    dm.sampling = dict(sampler=stage.sampler, steps=stage.sampling_steps, eta=stage.eta, start=stage.sampling_start,
+                       match_contrast=stage.match_contrast)
     unets = {m: asdict(dm.denoisers[str(m)].cfg) for m in dm.modalities}
     if acc.is_main_process: write_json(out/'config.json', dict(train=options, diffusion=asdict(diffusion), unets=unets))
     optimizer = torch.optim.Adam(dm.denoisers.parameters(), lr=stage.lr)
@@ -537,7 +573,7 @@ def run_stage(splits:dict[str, MultimodalDataset], stage:StageConfig, diffusion:
         clf = load_classifiers(stage.root).to(acc.device) if stage.coherence and test.y is not None else None
         draws = paired_draws(dm, test, stage.fid_samples, stage.seed, progress=True)
         metrics = dict(stage_metrics(dm, test, draws, net, clf, Path(stage.root)/'inception_features'),
-                       sampler=stage.sampler, sampling_start=stage.sampling_start,
+                       sampler=stage.sampler, sampling_start=stage.sampling_start, match_contrast=stage.match_contrast,
                        sampling_steps=stage.sampling_steps if stage.sampler == 'ddim' else dm.schedule.T,
                        train_seconds=progress['seconds'], eval_seconds=time.time() - t0, steps=progress['step'],
                        train_images_per_second=progress['step'] * loop.batch_size * len(dm.modalities) / max(progress['seconds'], 1e-9),
