@@ -367,9 +367,9 @@ def image_stats(images:Tensor) -> tuple[float, float]: # (N, C, H, W) uint8 or [
     return x.mean().item(), x.flatten(1).std(1).mean().item()
 
 def rescale_contrast(images:Tensor, # (N, C, H, W) in [-1, 1]
-                   mean:float, spread:float, # the data's, from `image_stats`
-                   eps:float=1e-2, # keeps a flat image flat instead of amplifying its rounding
-                  ) -> Tensor: # (N, C, H, W) in [-1, 1]
+                     mean:float, spread:float, # the data's, from `image_stats`
+                     eps:float=1e-2, # keeps a flat image flat instead of amplifying its rounding
+                    ) -> Tensor: # (N, C, H, W) in [-1, 1]
     "Each image moved to mean `mean` and pixel spread `spread` (over C, H, W): its shape kept, its contrast the data's."
     own_mean, own_spread = images.mean((1, 2, 3), keepdim=True), images.flatten(1).std(1)[:, None, None, None]
     return ((images - own_mean) * (spread / (own_spread + eps)) + mean).clamp(-1, 1)

@@ -217,6 +217,8 @@ def check_config(cfg:TrainConfig) -> TrainConfig:
     for name, v in positive.items():
         if v is not None and not v > 0: raise ValueError(f'--{name}={v}: must be positive')
     if not 0 <= cfg.p_cross <= 1: raise ValueError(f'--p_cross={cfg.p_cross}: give a probability, from 0 to 1')
+    if not 0 < cfg.sampling_start <= 1:
+        raise ValueError(f'--sampling_start={cfg.sampling_start}: give a fraction of the 1000 steps, above 0 and at most 1')
     if cfg.warmup is not None and not 0 <= cfg.warmup < 1:
         raise ValueError(f'--warmup={cfg.warmup}: give the fraction of the steps before the prior is initialised, '
                          'at least 0 and below 1')
