@@ -47,8 +47,8 @@ def main():
     a = p.parse_args()
     dm = DCMVAE.load(a.run)
     data = json.loads((Path(a.run)/'config.json').read_text())['train']['data']
-    if dm.contrast is None: dm.fit_contrast(load_dataset(data, 'train', a.root).xs)
     matched = a.contrast == 'matched'
+    if matched and dm.contrast is None: dm.fit_contrast(load_dataset(data, 'train', a.root).xs)
     test, net = load_dataset(data, 'test', a.root), inception_net()
     clf = load_classifiers(a.root) if data == 'polymnist' and len(dm.modalities) == test.M else None
     ms, results, before = dm.modalities, [], {}          # before[n]: the CMVAE draws' scores at n, computed once

@@ -19,6 +19,7 @@ from pathlib import Path
 import numpy as np
 
 K_FACTOR = 3     # clusters trained with: 3 x the truth, so that selection has to prune
+SEED = 20261201  # of every set's draws (`build`)
 
 
 # ---------------------------------------------------------------------------------------------------------------
@@ -133,7 +134,6 @@ def scales_ceiling(path:Path) -> float:
     return float((nearest == y[test]).mean())                          # the clusters are the classes: no matching
 
 CEILINGS = dict(scales=scales_ceiling, scales_std=scales_ceiling)    # sets whose generative model is known
-SEED = 20261201                                                        # of every set's draws
 
 def build(name:str, root:str) -> Path:
     "Write the set `name` as `<root>/suite/<name>.npz` (atomically, once) and return its path."
