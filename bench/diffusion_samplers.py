@@ -3,8 +3,8 @@
     python bench/diffusion_samplers.py RUN_DIR/diffusion [--n 1000] [--ddpm-n 100] [--samplers ddim:10,ddim:25,ddim:50,ddpm]
 
 A sampler is NAME[:STEPS][@START]: `ddim:25@0.6` runs DDIM's steps below 0.6 T from the CMVAE image noised there,
-its contrast first matched to the data's (`--contrast as-drawn`: not; a run saved before contrast matching gets the
-training images' statistics here).
+its contrast first matched to the data's, channel by channel (`--contrast as-drawn`: not; a run saved without
+per-channel statistics, before dcmvae.pt's format 3, gets the training images' here).
 
 For each sampler: the unconditional CMVAE draws of every image modality (one seeded set, shared by all samplers)
 refined, images per second of the refinement (all modalities together, this machine, batches of 500 under the

@@ -326,8 +326,8 @@ class DCMVAE(nn.Module):
         self.ema.load_state_dict(self.denoisers.state_dict())
         self.schedule = NoiseSchedule.named(cfg.schedule, cfg.T)
         # generation's defaults (`refine`): where the walk starts, and whether CMVAE's draw gets the data's contrast first
-        self.sampling = dict(sampler='ddim', steps=25, eta=0., start=0.1, match_contrast=True)
-        self.contrast: dict[int, tuple[float, float]]|None = None       # per image modality: (mean, spread), `fit_contrast`
+        self.sampling = dict(sampler='ddim', steps=25, eta=0., start=0.15, match_contrast=True)
+        self.contrast: dict[int, tuple[list, list]]|None = None  # per image modality: (means, spreads) per channel, `fit_contrast`
         self.train()
 
     def train(self, mode:bool=True) -> DCMVAE:
@@ -361,24 +361,28 @@ def diffusion_objective(model:DCMVAE, xs:list[Tensor]) -> tuple[Tensor, dict]:
     return loss, {k: v.detach() for k, v in losses.items()}
 
 # %% ../nbs/10_diffusion.ipynb #f295148f
-def image_stats(images:Tensor) -> tuple[float, float]: # (N, C, H, W) uint8 or [0, 1] floats
-    "The images' mean pixel and spread (the mean over images of each one's pixel standard deviation), in [-1, 1]."
+def image_stats(images:Tensor) -> tuple[list[float], list[float]]: # (N, C, H, W) uint8 or [0, 1] floats
+    "Per channel: the images' mean pixel and spread (the mean over images of each one's standard deviation), in [-1, 1]."
     x = to_signed(to_float(images, 'image'))
-    return x.mean().item(), x.flatten(1).std(1).mean().item()
+    return x.mean((0, 2, 3)).tolist(), x.std((2, 3)).mean(0).tolist()
 
 def rescale_contrast(images:Tensor, # (N, C, H, W) in [-1, 1]
-                     mean:float, spread:float, # the data's, from `image_stats`
-                     eps:float=1e-2, # keeps a flat image flat instead of amplifying its rounding
+                     mean:list[float], spread:list[float], # the data's, per channel, from `image_stats`
+                     eps:float=1e-2, # keeps a flat channel flat instead of amplifying its rounding
                     ) -> Tensor: # (N, C, H, W) in [-1, 1]
-    "Each image moved to mean `mean` and pixel spread `spread` (over C, H, W): its shape kept, its contrast the data's."
-    own_mean, own_spread = images.mean((1, 2, 3), keepdim=True), images.flatten(1).std(1)[:, None, None, None]
+    "Each channel of each image moved to the data's mean and spread of that channel: its shape kept, its contrast the data's."
+    if not len(mean) == len(spread) == images.shape[1]:
+        raise ValueError(f'statistics of {len(mean)} and {len(spread)} channels for images of {images.shape[1]}: '
+                         'fit them on images of this modality (`image_stats`)')
+    mean, spread = (images.new_tensor(v)[:, None, None] for v in (mean, spread))         # (C, 1, 1)
+    own_mean, own_spread = images.mean((2, 3), keepdim=True), images.std((2, 3), keepdim=True)
     return ((images - own_mean) * (spread / (own_spread + eps)) + mean).clamp(-1, 1)
 
 @patch
 def fit_contrast(self:DCMVAE, xs:list[Tensor], # the training split's modalities
                  n:int=10_000, # images of each modality used
                 ) -> DCMVAE:
-    "Store the data's mean and spread of each image modality (`image_stats` of its first `n` images)."
+    "Store the data's mean and spread per channel of each image modality (`image_stats` of its first `n` images)."
     self.contrast = {m: image_stats(xs[m][:n]) for m in self.modalities}
     return self
 
@@ -397,8 +401,8 @@ def refine(self:DCMVAE, m:int, # an image modality
     opts = dict(self.sampling, **{k: v for k, v in given.items() if v is not None})
     matched = opts['match_contrast'] and opts['start'] < 1
     if matched and self.contrast is None:
-        raise ValueError("match_contrast needs the data's contrast: call fit_contrast(training images) first, "
-                         'or pass match_contrast=False')
+        raise ValueError("match_contrast needs the data's contrast per channel: call fit_contrast(training images) "
+                         'first (a run saved before format 3 has none), or pass match_contrast=False')
     s = make_sampler(self.schedule, opts['sampler'], opts['steps'], opts['eta'])
     net, device = self.ema[str(m)], next(self.ema.parameters()).device
     fast = torch.autocast(device.type, torch.bfloat16, enabled=bf16_native(device))
@@ -428,7 +432,7 @@ def save(self:DCMVAE, folder:str|Path) -> Path:
     "Write `folder`/cmvae.pt and `folder`/dcmvae.pt."
     folder = Path(folder); folder.mkdir(parents=True, exist_ok=True)
     self.cmvae.save(folder/'cmvae.pt')
-    payload = dict(format=2, diffusion=asdict(self.cfg), sampling=self.sampling, contrast=self.contrast,
+    payload = dict(format=3, diffusion=asdict(self.cfg), sampling=self.sampling, contrast=self.contrast,
                    denoisers=self.denoisers.state_dict(), ema=self.ema.state_dict())
     atomic_write(folder/'dcmvae.pt', lambda tmp: torch.save(payload, tmp))
     return folder
@@ -442,8 +446,9 @@ def load(cls:DCMVAE, folder:str|Path, map_location='cpu') -> DCMVAE:
     payload = torch.load(folder/'dcmvae.pt', map_location=map_location, weights_only=True)
     dm = cls(CMVAE.load(folder/'cmvae.pt', map_location), DiffusionConfig(**payload['diffusion']))
     dm.denoisers.load_state_dict(payload['denoisers']); dm.ema.load_state_dict(payload['ema'])
-    dm.sampling, dm.contrast = dict(dm.sampling, **payload['sampling']), payload.get('contrast')
-    if dm.contrast is None: dm.sampling['match_contrast'] = False   # format 1: saved before contrast matching
+    dm.sampling, version = dict(dm.sampling, **payload['sampling']), payload.get('format', 1)
+    dm.contrast = payload['contrast'] if version >= 3 else None        # format 2's were over all channels: refit them
+    if version == 1: dm.sampling['match_contrast'] = False              # format 1: saved before contrast matching
     return dm
 
 # %% ../nbs/10_diffusion.ipynb #acffcfca
@@ -540,8 +545,8 @@ class StageConfig:
     sampler: str = 'ddim'            # 'ddim' or 'ddpm', for the evaluation and as the run's default
     sampling_steps: int = 25         # DDIM steps
     eta: float = 0.                  # DDIM's stochasticity
-    sampling_start: float = 0.1      # fraction of T sampling starts from (1: noise; below: the CMVAE image noised)
-    match_contrast: bool = True      # the CMVAE image gets the data's mean and spread before it is noised
+    sampling_start: float = 0.15     # fraction of T sampling starts from (1: noise; below: the CMVAE image noised)
+    match_contrast: bool = True      # the CMVAE image gets the data's mean and spread per channel before it is noised
     fid: bool = True                 # FID and KID, when the Inception weights are installed
     coherence: bool = True           # with PolyMNIST's digit classifiers, when the data are PolyMNIST
     fid_samples: int = 1000          # images per modality and side, real and generated

@@ -224,11 +224,6 @@ def selection_step(model:CMVAE, valid:MultimodalDataset, cfg:EvalConfig, out:Pat
     selected, z = apply_selection(model, sel), z.to(model.prior.mu_c.device)
     (lo, hi), n = sel.count_range, sel.clusters_found
     found = dict(clusters_found_other_norm=other.clusters_found, clusters_pruned_to=n, clusters_range_1se=[lo, hi])
-    if sel.range_is_wide:
-        found['count_warning'] = (
-            f'the count is uncertain: configurations of as few as {lo} and as many as {hi} components score within one '
-            f'standard error of the lowest (circled in selection.png), and the run took {n} '
-            f'(--select-rule {sel.rule}). A larger validation split or a longer run may settle it')
     if cfg.refit:
         trained = dict(mu_c=selected.prior.mu_c.tolist(), pi_logits=selected.prior.pi_logits.tolist())
         history = selected.prior.refit(refit_points(selected, valid if fit is None else fit, cfg.seed))
@@ -237,6 +232,12 @@ def selection_step(model:CMVAE, valid:MultimodalDataset, cfg:EvalConfig, out:Pat
     if cfg.merge: selected.prior.set_groups(merge_split_clusters(selected.prior.posterior(z)))
     members = [(selected.prior.group == c).nonzero().flatten().tolist() for c in selected.prior.clusters]
     write_json(out/'merged.json', dict(groups=[ids for ids in members if len(ids) > 1]))
+    if sel.range_is_wide:   # the range counts components, before merging; the run reports clusters, after it
+        merged = f', {selected.prior.n_clusters} clusters after merging' if selected.prior.n_clusters != n else ''
+        found['count_warning'] = (
+            f'the count is uncertain: configurations of as few as {lo} and as many as {hi} components score within one '
+            f'standard error of the lowest (circled in selection.png), and the run took {n}{merged} '
+            f'(--select-rule {sel.rule}). A larger validation split or a longer run may settle it')
     found['modality_agreement'] = agreement = modality_agreement(selected.prior.cluster_posterior(z))
     if agreement < AGREEMENT_FLOOR:
         found['selection_warning'] = (

@@ -118,11 +118,11 @@ class TrainConfig:
     sampler: str = opt('ddim', "--stage diffusion: sampler of the evaluation, 'ddim' or 'ddpm' (all 1000 steps)")
     sampling_steps: int = opt(25, '--stage diffusion: DDIM steps')
     eta: float = opt(0., "--stage diffusion: DDIM's stochasticity (0: deterministic given the noise)")
-    sampling_start: float = opt(0.1, '--stage diffusion: fraction of the 1000 steps sampling starts from: 1 = pure '
+    sampling_start: float = opt(0.15, '--stage diffusion: fraction of the 1000 steps sampling starts from: 1 = pure '
                                      'noise (form 1 as trained); below 1, the CMVAE image noised to that step (SDEdit). '
-                                     'Later starts redraw more (lower FID) and keep fewer digits: 0.1 kept PolyMNIST\'s '
+                                     'Later starts redraw more (lower FID) and keep fewer digits: 0.15 kept PolyMNIST\'s '
                                      'coherence after 800 steps (notebook 10)')
-    match_contrast: bool = opt(True, "--stage diffusion: give the CMVAE image the training images' mean and spread "
+    match_contrast: bool = opt(True, "--stage diffusion: give the CMVAE image the training images' mean and spread per channel "
                                      'before it is noised (its digit would drown in the noise otherwise)')
     # logging
     log_every: int = opt(20, 'optimiser steps between log lines (log.jsonl, log.csv, TensorBoard)')
