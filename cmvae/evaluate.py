@@ -28,8 +28,8 @@ from .prune import encode_for_selection, select_clusters, apply_selection, modal
 __all__ = ['AGREEMENT_FLOOR', 'REFIT_ITEMS', 'EvalConfig', 'timed', 'image_strip', 'image_modalities', 'plot_cluster_samples',
            'plot_cross_modal', 'save_figure', 'kmeans_scores', 'scores_with_prefix', 'scores_with_suffix',
            'AutocastNet', 'inception_net', 'precision_of', 'images_key', 'cached', 'cached_real_features',
-           'fid_from_features', 'fid_scores', 'coherence_scores', 'refit_points', 'selection_step', 'evaluate',
-           'load_trained']
+           'fid_from_features', 'fid_scores', 'coherence_scores', 'refit_points', 'count_warning', 'selection_step',
+           'evaluate', 'load_trained']
 
 # %% ../nbs/09_evaluate.ipynb #e1d32247
 @dataclass
@@ -211,6 +211,14 @@ def refit_points(model:CMVAE, ds:MultimodalDataset, seed:int=0) -> Tensor: # (M 
     some = ds.subset(torch.randperm(len(ds), generator=torch.Generator().manual_seed(seed))[:REFIT_ITEMS])
     return encode_for_selection(model, some, use_mean=True).flatten(0, 1)
 
+def count_warning(lo:int, hi:int, # the counts of components within one standard error of the lowest score
+                  taken:int, clusters:int, rule:str) -> str: # components kept by `rule`; clusters after merging them
+    "What a run says when its score cannot settle the count; it names the merged count where merging changed it."
+    merged = f', {clusters} clusters after merging' if clusters != taken else ''
+    return (f'the count is uncertain: configurations of as few as {lo} and as many as {hi} components score within one '
+            f'standard error of the lowest (circled in selection.png), and the run took {taken}{merged} '
+            f'(--select-rule {rule}). A larger validation split or a longer run may settle it')
+
 def selection_step(model:CMVAE, valid:MultimodalDataset, cfg:EvalConfig, out:Path,
                    fit:MultimodalDataset|None=None, # items the kept components are refitted to (None: `valid`)
                   ) -> tuple[CMVAE, dict]:
@@ -233,11 +241,7 @@ def selection_step(model:CMVAE, valid:MultimodalDataset, cfg:EvalConfig, out:Pat
     members = [(selected.prior.group == c).nonzero().flatten().tolist() for c in selected.prior.clusters]
     write_json(out/'merged.json', dict(groups=[ids for ids in members if len(ids) > 1]))
     if sel.range_is_wide:   # the range counts components, before merging; the run reports clusters, after it
-        merged = f', {selected.prior.n_clusters} clusters after merging' if selected.prior.n_clusters != n else ''
-        found['count_warning'] = (
-            f'the count is uncertain: configurations of as few as {lo} and as many as {hi} components score within one '
-            f'standard error of the lowest (circled in selection.png), and the run took {n}{merged} '
-            f'(--select-rule {sel.rule}). A larger validation split or a longer run may settle it')
+        found['count_warning'] = count_warning(lo, hi, n, selected.prior.n_clusters, sel.rule)
     found['modality_agreement'] = agreement = modality_agreement(selected.prior.cluster_posterior(z))
     if agreement < AGREEMENT_FLOOR:
         found['selection_warning'] = (
