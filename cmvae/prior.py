@@ -199,16 +199,20 @@ def sample(self:MixturePrior, n:int, # number of samples
 def fit_prior_means(zm:Tensor, # (N, D) latent points, e.g. posterior means
                     K:int, # components
                     method:str='gmm', # 'gmm' (diagonal Gaussian mixture) or 'kmeans'
-                    seed:int=0) -> Tensor: # (K, D) fitted means, dtype of `zm`
-    "Means of a `K`-component diagonal GMM (or K-means) fitted to `zm`."
+                    seed:int=0, # seeds the fits
+                    restarts:int=5, # fits from different starts; the best is kept (a GMM's likelihood, K-means' inertia)
+                   ) -> Tensor: # (K, D) fitted means, dtype of `zm`
+    "Means of the best of `restarts` `K`-component diagonal GMM (or K-means) fits to `zm`."
     from sklearn.cluster import KMeans
     from sklearn.mixture import GaussianMixture
     if method not in ('gmm', 'kmeans'): raise ValueError(f"method={method!r}: use 'gmm' or 'kmeans'")
     if len(zm) < K: raise ValueError(f'fitting {K} means needs at least {K} points, got {len(zm)}')
+    if restarts < 1: raise ValueError(f'restarts={restarts}: give at least 1 fit')
     x = zm.detach().double().cpu().numpy()
-    if method == 'kmeans': centres = KMeans(K, n_init=1, random_state=seed).fit(x).cluster_centers_
+    if method == 'kmeans': centres = KMeans(K, n_init=restarts, random_state=seed).fit(x).cluster_centers_
     else:
-        gmm = GaussianMixture(K, covariance_type='diag', max_iter=100, random_state=seed, reg_covar=1e-4)
+        gmm = GaussianMixture(K, covariance_type='diag', max_iter=100, random_state=seed, reg_covar=1e-4,
+                              n_init=restarts)
         centres = gmm.fit(x).means_
     return torch.as_tensor(centres, dtype=zm.dtype)
 
