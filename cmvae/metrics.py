@@ -224,6 +224,7 @@ def _gather(xs:list[Tensor], # M image sets [N, ...]
     return torch.cat([x[i[m == k]] for k, x in enumerate(xs)]), torch.cat([y[i[m == k]] for k in range(len(xs))])
 
 # %% ../nbs/06_metrics.ipynb #4d5d935c
+@torch.enable_grad()   # evaluation runs under no_grad, and trains these on first use
 def train_classifier(xs:list[Tensor], # M image sets [N, C, 28, 28] (uint8 or float), all labelled by `y`
                      y:Tensor, # (N,) digit labels
                      epochs:int=CLASSIFIER_EPOCHS, batch_size:int=CLASSIFIER_BATCH, lr:float=CLASSIFIER_LR,
