@@ -16,7 +16,7 @@ from .data import MultimodalDataset
 from .model import CMVAE, check_inputs
 
 # %% auto #0
-__all__ = ['ENTROPY_NORMS', 'VOTES', 'RULES', 'WIDE', 'encode_for_selection', 'masked_joint', 'normalised_entropy',
+__all__ = ['ENTROPY_NORMS', 'VOTES', 'RULES', 'WIDE', 'RIDGE', 'encode_for_selection', 'masked_joint', 'normalised_entropy',
            'vote_clusters', 'modality_agreement', 'cluster_mass', 'score_step', 'Selection', 'least_mass', 'gaps_in_se',
            'select_clusters', 'apply_selection', 'split_links', 'merge_split_clusters']
 
@@ -25,6 +25,7 @@ ENTROPY_NORMS = ('active', 'K')   # divide the entropy by log |A| (the paper) or
 VOTES = ('majority', 'mean')      # majority of per-modality argmaxes, or argmax of the mean posterior
 RULES = ('one_se_if_wide', 'lowest', 'one_se')   # how the count is chosen from the sweep (see `Selection.choose`)
 WIDE = 0.2                        # a range of counts within one SE is wide when it spans more than max(1, 20%) of the lowest's
+RIDGE = 5.0                       # a step this many SE above the lowest parts the sweep: the one-SE rules stop there
 
 def _modalities(model:CMVAE, ds_or_xs) -> list[Tensor]:
     "The M batches of `ds_or_xs` (a MultimodalDataset or a list of tensors), checked against `model`."
@@ -222,9 +223,18 @@ def gaps_in_se(per_item:list[Tensor], # per step: (N,) each item's share of the 
     return gaps
 
 @patch
+def fewest_within_reach(self:Selection) -> int: # the index of a step within 1 SE of the lowest, the lowest's at least
+    "The step with the fewest clusters within 1 SE of the lowest that pruning reaches without passing a step `RIDGE` SE above it."
+    best = self.lowest
+    for i in range(self.lowest + 1, len(self.gap_se)):     # later steps have fewer clusters
+        if self.gap_se[i] > RIDGE: break
+        if self.gap_se[i] <= 1: best = i
+    return best
+
+@patch
 def choose(self:Selection, rule:str='one_se_if_wide') -> int: # the index of the step `rule` chooses
-    "The lowest score ('lowest'), the fewest clusters within 1 SE of it ('one_se'), or it if that range is wide."
-    fewest = min(self.near_lowest, key=self.n_active.__getitem__)
+    "The lowest score ('lowest'), the fewest clusters within 1 SE of it and within reach ('one_se'), or it if the range is wide."
+    fewest = self.fewest_within_reach()
     if rule == 'one_se' or (rule == 'one_se_if_wide' and self.range_is_wide): return fewest
     return self.lowest
 
