@@ -223,8 +223,8 @@ def gaps_in_se(per_item:list[Tensor], # per step: (N,) each item's share of the 
     return gaps
 
 @patch
-def fewest_within_reach(self:Selection) -> int: # the index of a step within 1 SE of the lowest, the lowest's at least
-    "The step with the fewest clusters within 1 SE of the lowest that pruning reaches without passing a step `RIDGE` SE above it."
+def fewest_within_reach(self:Selection) -> int: # a step's index: the lowest's, or a later one within 1 SE of it
+    "The step with the fewest clusters within 1 SE of the lowest, reached without passing a step `RIDGE` SE above it."
     best = self.lowest
     for i in range(self.lowest + 1, len(self.gap_se)):     # later steps have fewer clusters
         if self.gap_se[i] > RIDGE: break
@@ -233,7 +233,7 @@ def fewest_within_reach(self:Selection) -> int: # the index of a step within 1 S
 
 @patch
 def choose(self:Selection, rule:str='one_se_if_wide') -> int: # the index of the step `rule` chooses
-    "The lowest score ('lowest'), the fewest clusters within 1 SE of it and within reach ('one_se'), or it if the range is wide."
+    "The lowest score ('lowest'), the fewest clusters within 1 SE and within reach ('one_se'), or it if the range is wide."
     fewest = self.fewest_within_reach()
     if rule == 'one_se' or (rule == 'one_se_if_wide' and self.range_is_wide): return fewest
     return self.lowest
