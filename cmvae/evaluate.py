@@ -39,7 +39,7 @@ class EvalConfig:
     root: str = 'data'             # data root: the classifiers' and the Inception features' caches live here
     select: bool = True            # select the number of clusters on the validation split
     select_beta: float = 2.5       # weight of the entropy in the selection score
-    entropy_norm: str = 'active'   # 'active' (log of the active clusters, the paper) or 'K' (log K, the published code)
+    entropy_norm: str = 'K'        # 'K' (log K, the published code; bench/README.md item 18) or 'active' (log |A|, the paper)
     vote: str = 'majority'         # combine modalities by 'majority' vote or averaged posteriors ('mean')
     select_rule: str = 'one_se_if_wide'  # 'lowest', 'one_se', or the fewest within 1 SE if that range is wide (07)
     refit: bool = False            # after pruning, EM on training items' latent means moves the kept components (04)

@@ -223,20 +223,40 @@ def gaps_in_se(per_item:list[Tensor], # per step: (N,) each item's share of the 
     return gaps
 
 @patch
-def fewest_within_reach(self:Selection) -> int: # a step's index: the lowest's, or a later one within 1 SE of it
-    "The step with the fewest clusters within 1 SE of the lowest, reached without passing a step `RIDGE` SE above it."
-    best = self.lowest
-    for i in range(self.lowest + 1, len(self.gap_se)):     # later steps have fewer clusters
-        if self.gap_se[i] > RIDGE: break
-        if self.gap_se[i] <= 1: best = i
-    return best
+def basins(self:Selection) -> list[list[int]]: # runs of consecutive step indices, most clusters first
+    "The sweep cut at its ridges: runs of consecutive steps none of which is more than `RIDGE` SE above the lowest."
+    runs, run = [], []
+    for i, g in enumerate(self.gap_se):
+        if g <= RIDGE: run.append(i)
+        elif run: runs.append(run); run = []
+    return runs + [run] if run else runs
+
+@patch
+def reach(self:Selection) -> list[int]: # step indices, most clusters first
+    "The steps within 1 SE of the lowest in the first basin (the most clusters) that has any: the one-SE rules' choice."
+    return next((near for b in self.basins() if (near := [i for i in b if self.gap_se[i] <= 1])), [self.lowest])
+
+@patch
+def anchor(self:Selection) -> int: # a step's index
+    "The lowest score within `reach`: the lowest itself, unless a basin of more clusters comes within 1 SE of it."
+    return min(self.reach(), key=self.gap_se.__getitem__)
+
+@patch
+def fewest_within_reach(self:Selection) -> int: # a step's index
+    "The step with the fewest clusters in `reach`."
+    return max(self.reach())          # later steps have fewer clusters
+
+@patch
+def reach_is_wide(self:Selection) -> bool:
+    "Whether the counts of `reach` span more than max(1, `WIDE` x the anchor's count)."
+    counts = [self.n_active[i] for i in self.reach()]
+    return max(counts) - min(counts) > max(1, WIDE * self.n_active[self.anchor()])
 
 @patch
 def choose(self:Selection, rule:str='one_se_if_wide') -> int: # the index of the step `rule` chooses
-    "The lowest score ('lowest'), the fewest clusters within 1 SE and within reach ('one_se'), or it if the range is wide."
-    fewest = self.fewest_within_reach()
-    if rule == 'one_se' or (rule == 'one_se_if_wide' and self.range_is_wide): return fewest
-    return self.lowest
+    "The lowest score ('lowest'), the fewest clusters within reach ('one_se'), or it if the reach is wide, else the anchor."
+    if rule == 'lowest': return self.lowest
+    return self.fewest_within_reach() if rule == 'one_se' or self.reach_is_wide() else self.anchor()
 
 # %% ../nbs/07_prune.ipynb #a3014b5f
 def _sweep(joint_of, # active (K,) bool -> (M, N, K) log p(c, z_m) for that configuration

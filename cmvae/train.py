@@ -85,8 +85,9 @@ class TrainConfig:
     select: bool = opt(True, 'select the number of clusters on the validation split after training')
     select_beta: float|None = opt(None, 'weight of the entropy in the selection score (the paper uses its training '
                                         'beta: 2.5 for PolyMNIST)')
-    entropy_norm: str = opt('active', "normalise the entropy of p(c|z) by log(active clusters) ('active', the paper) "
-                                      "or log(K) ('K', the published code)")
+    entropy_norm: str = opt('K', "normalise the entropy of p(c|z) by log(K) ('K', the published code; more counts "
+                                 "right on the generality suite, bench/README.md item 18) or log(active clusters) "
+                                 "('active', the paper)")
     refit: bool = opt(False, 'after pruning, refit the weights and means of the kept components by EM to the '
                              "training items' latent means (notebook 04): ACC +0.007 per set on the generality suite, "
                              'PolyMNIST unconditional coherence -0.03 (bench/README.md)')
