@@ -27,6 +27,8 @@ RULES = ('one_se_if_wide', 'lowest', 'one_se')   # how the count is chosen from 
 WIDE = 0.2                        # a range of counts within one SE is wide when it spans more than max(1, 20%) of the lowest's
 RIDGE = 5.0                       # a step this many SE above the lowest parts the sweep: the one-SE rules stop there
 
+def _spans_wide(counts, n:int) -> bool: return max(counts) - min(counts) > max(1, WIDE * n)   # counts too spread around n
+
 def _modalities(model:CMVAE, ds_or_xs) -> list[Tensor]:
     "The M batches of `ds_or_xs` (a MultimodalDataset or a list of tensors), checked against `model`."
     xs = ds_or_xs.xs if isinstance(ds_or_xs, MultimodalDataset) else ds_or_xs
@@ -161,8 +163,7 @@ class Selection:
     @property
     def range_is_wide(self) -> bool:
         "Whether `count_range` spans more than max(1, `WIDE` x the lowest score's count): the count is then uncertain."
-        lo, hi = self.count_range
-        return hi - lo > max(1, WIDE * self.n_active[self.lowest])
+        return _spans_wide(self.count_range, self.n_active[self.lowest])
     @property
     def best_active(self) -> list[int]: return self.active[self.best]
     def to_dict(self) -> dict: return asdict(self)
@@ -249,8 +250,7 @@ def fewest_within_reach(self:Selection) -> int: # a step's index
 @patch
 def reach_is_wide(self:Selection) -> bool:
     "Whether the counts of `reach` span more than max(1, `WIDE` x the anchor's count)."
-    counts = [self.n_active[i] for i in self.reach()]
-    return max(counts) - min(counts) > max(1, WIDE * self.n_active[self.anchor()])
+    return _spans_wide([self.n_active[i] for i in self.reach()], self.n_active[self.anchor()])
 
 @patch
 def choose(self:Selection, rule:str='one_se_if_wide') -> int: # the index of the step `rule` chooses
